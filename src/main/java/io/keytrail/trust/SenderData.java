@@ -1,0 +1,120 @@
+package io.keytrail.trust;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
+/**
+ * What we know about who created a Megolm session (design section 2), in increasing trust.
+ *
+ * <p>Serialized everywhere (events, HTTP, replay output) in matrix-rust-sdk's externally tagged JSON,
+ * so state can move between the two systems.
+ */
+@JsonSerialize(using = SenderDataJson.Serializer.class)
+@JsonDeserialize(using = SenderDataJson.Deserializer.class)
+public sealed interface SenderData
+        permits SenderData.UnknownDevice, SenderData.DeviceInfo, SenderData.VerificationViolation,
+        SenderData.SenderUnverified, SenderData.SenderVerified {
+
+    /** Trust rank 0..4; only this is compared (flags, keys and users are ignored), as upstream does. */
+    int rank();
+
+    /** The session owner's user id, when the state names one. {@code UnknownDevice} names none. */
+    Optional<String> userId();
+
+    /** True for sessions whose sender cannot be proven by design (imported, forwarded, pre-sender-data). */
+    default boolean legacySession() {
+        return false;
+    }
+
+    static UnknownDevice unknown() {
+        return new UnknownDevice(false, false);
+    }
+
+    static UnknownDevice legacy() {
+        return new UnknownDevice(true, false);
+    }
+
+    /** No signed device keys for the creator yet, or the device could not be proven to own the session. */
+    record UnknownDevice(boolean legacySession, boolean ownerCheckFailed) implements SenderData {
+        @Override
+        public int rank() {
+            return 0;
+        }
+
+        @Override
+        public Optional<String> userId() {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Device keys known and matching, device not cross-signed by its owner's current identity.
+     * Holds the signed device keys JSON as received (unknown fields included).
+     */
+    record DeviceInfo(com.fasterxml.jackson.databind.node.ObjectNode deviceKeys, boolean legacySession)
+            implements SenderData {
+        public DeviceInfo {
+            deviceKeys = deviceKeys.deepCopy();
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode deviceKeys() {
+            return deviceKeys.deepCopy();
+        }
+
+        @Override
+        public int rank() {
+            return 1;
+        }
+
+        @Override
+        public Optional<String> userId() {
+            return Optional.ofNullable(deviceKeys.path("user_id").textValue());
+        }
+
+        public Optional<String> deviceId() {
+            return Optional.ofNullable(deviceKeys.path("device_id").textValue());
+        }
+    }
+
+    /** Cross-signed by the owner's current MSK, which is not verified, but an earlier MSK was. */
+    record VerificationViolation(KnownSenderData known) implements SenderData {
+        @Override
+        public int rank() {
+            return 2;
+        }
+
+        @Override
+        public Optional<String> userId() {
+            return Optional.of(known.userId());
+        }
+    }
+
+    /** Cross-signed by the owner's current MSK, trusted on first use. */
+    record SenderUnverified(KnownSenderData known) implements SenderData {
+        @Override
+        public int rank() {
+            return 3;
+        }
+
+        @Override
+        public Optional<String> userId() {
+            return Optional.of(known.userId());
+        }
+    }
+
+    /** Cross-signed by an MSK that the local user verified. */
+    record SenderVerified(KnownSenderData known) implements SenderData {
+        @Override
+        public int rank() {
+            return 4;
+        }
+
+        @Override
+        public Optional<String> userId() {
+            return Optional.of(known.userId());
+        }
+    }
+}
