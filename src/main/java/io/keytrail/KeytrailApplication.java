@@ -3,9 +3,14 @@ package io.keytrail;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import io.keytrail.api.ReplayCommand;
+
 @SpringBootApplication
 public class KeytrailApplication {
     public static void main(String[] args) {
+        if (args.length > 0 && "replay".equals(args[0])) {
+            System.exit(ReplayCommand.run(args));
+        }
         SpringApplication.run(KeytrailApplication.class, args);
     }
 }

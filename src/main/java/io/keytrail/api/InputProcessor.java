@@ -1,0 +1,164 @@
+package io.keytrail.api;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.crypto.CryptoInputException;
+import io.keytrail.crypto.Curve25519PublicKey;
+import io.keytrail.crypto.Ed25519PublicKey;
+import io.keytrail.intake.DecryptService;
+import io.keytrail.intake.IntakeException;
+import io.keytrail.intake.KeysIntake;
+import io.keytrail.intake.KeysIntake.KeysResult;
+import io.keytrail.intake.RoomKeyIntake;
+import io.keytrail.intake.SessionView;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.trust.SenderDataJson;
+import io.keytrail.trust.TrustPolicy;
+
+/**
+ * The one entry point behind all three interfaces (replay, HTTP, Java facade): takes an input object
+ * of design section 10 and answers its result object, or throws {@link IntakeException}.
+ *
+ * <p>Input objects are strict: an unknown top-level field is an error (a typo must not be silently
+ * ignored), except fields starting with {@code _}, which recordings may use as comments.
+ */
+@Component
+public class InputProcessor {
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry("own_device", Set.of("user_id", "device_id", "curve25519", "ed25519")),
+            Map.entry("keys_query_response", Set.of("body")),
+            Map.entry("room_key", Set.of("sender", "sender_key", "plaintext")),
+            Map.entry("verify_master_key", Set.of("user_id", "master_key")),
+            Map.entry("withdraw_verification", Set.of("user_id")),
+            Map.entry("decrypt", Set.of("room_id", "policy", "event")));
+
+    private final ObjectMapper mapper;
+    private final RoomKeyIntake roomKeys;
+    private final KeysIntake keys;
+    private final DecryptService decryption;
+    private volatile OwnDevice ownDevice;
+
+    public InputProcessor(ObjectMapper mapper, RoomKeyIntake roomKeys, KeysIntake keys, DecryptService decryption) {
+        this.mapper = mapper;
+        this.roomKeys = roomKeys;
+        this.keys = keys;
+        this.decryption = decryption;
+    }
+
+    public ObjectNode process(JsonNode input) {
+        if (input == null || !input.isObject()) {
+            throw IntakeException.invalidInput("an input must be a JSON object with a \"type\"");
+        }
+        String type = input.path("type").textValue();
+        if (type == null || !FIELDS.containsKey(type)) {
+            throw IntakeException.invalidInput("unknown or missing input type " + input.path("type")
+                    + "; expected one of " + FIELDS.keySet());
+        }
+        checkFields(type, input);
+        return switch (type) {
+            case "own_device" -> ownDevice(input);
+            case "keys_query_response" -> keysResult(keys.recordKeysQuery(object(input, "body")));
+            case "room_key" -> roomKey(input);
+            case "verify_master_key" -> keysResult(keys.verifyMasterKey(text(input, "user_id"),
+                    key(input, "master_key")));
+            case "withdraw_verification" -> keysResult(keys.withdrawVerification(text(input, "user_id")));
+            case "decrypt" -> decrypt(input);
+            default -> throw new IllegalStateException(type);
+        };
+    }
+
+    private ObjectNode ownDevice(JsonNode input) {
+        try {
+            ownDevice = new OwnDevice(text(input, "user_id"), text(input, "device_id"),
+                    Curve25519PublicKey.parse(text(input, "curve25519")), Ed25519PublicKey.parse(text(input, "ed25519")));
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput("own_device: " + e.getMessage());
+        }
+        return mapper.createObjectNode();
+    }
+
+    private ObjectNode roomKey(JsonNode input) {
+        SessionView view = roomKeys.receive(text(input, "sender"), text(input, "sender_key"),
+                object(input, "plaintext"), Optional.ofNullable(ownDevice));
+        ObjectNode out = mapper.createObjectNode();
+        out.put("room_id", view.roomId());
+        out.put("session_id", view.sessionId());
+        out.set("sender_data", SenderDataJson.write(view.senderData()));
+        return out;
+    }
+
+    private ObjectNode decrypt(JsonNode input) {
+        String policyName = text(input, "policy");
+        TrustPolicy policy;
+        try {
+            policy = TrustPolicy.valueOf(policyName);
+        } catch (IllegalArgumentException e) {
+            throw IntakeException.invalidInput("unknown policy " + policyName + "; expected SHOW_ALL, "
+                    + "CROSS_SIGNED_OR_LEGACY, CROSS_SIGNED or VERIFIED_ONLY");
+        }
+        DecryptService.Decrypted d = decryption.decrypt(text(input, "room_id"), policy, object(input, "event"));
+        ObjectNode out = mapper.createObjectNode();
+        out.set("plaintext", d.plaintext());
+        out.set("verification_state", d.verificationState());
+        out.put("sender_device", d.senderDevice());
+        return out;
+    }
+
+    private ObjectNode keysResult(KeysResult result) {
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode updated = out.putArray("updated");
+        result.updated().forEach(v -> updated.add(Views.session(mapper, v)));
+        if (result.rejected() != null) {
+            ArrayNode rejected = out.putArray("rejected");
+            result.rejected().forEach(r -> rejected.addObject().put("user_id", r.userId()).put("what", r.what())
+                    .put("reason", r.reason()));
+        }
+        return out;
+    }
+
+    private static void checkFields(String type, JsonNode input) {
+        Set<String> allowed = FIELDS.get(type);
+        for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!field.equals("type") && !field.startsWith("_") && !allowed.contains(field)) {
+                throw IntakeException.invalidInput("unknown field \"" + field + "\" in a " + type
+                        + " input; expected " + allowed);
+            }
+        }
+    }
+
+    private static String text(JsonNode input, String field) {
+        JsonNode value = input.get(field);
+        if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
+            throw IntakeException.invalidInput("\"" + field + "\" is required and must be a non-empty string");
+        }
+        return value.textValue();
+    }
+
+    private static String key(JsonNode input, String field) {
+        String value = text(input, field);
+        try {
+            return Ed25519PublicKey.parse(value).toBase64();
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput(field + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode object(JsonNode input, String field) {
+        JsonNode value = input.get(field);
+        if (value == null || !value.isObject()) {
+            throw IntakeException.invalidInput("\"" + field + "\" is required and must be a JSON object");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,74 @@
+package io.keytrail.api;
+
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.directory.Directory;
+import io.keytrail.intake.DecryptService;
+import io.keytrail.intake.DecryptService.Decrypted;
+import io.keytrail.intake.IntakeException;
+import io.keytrail.intake.KeysIntake;
+import io.keytrail.intake.KeysIntake.KeysResult;
+import io.keytrail.intake.RoomKeyIntake;
+import io.keytrail.intake.SessionView;
+import io.keytrail.intake.SessionViews;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.trust.TrustPolicy;
+
+/**
+ * The Java facade for services that embed Keytrail: the same operations as a recording or the HTTP
+ * API, with typed results. Refusals throw {@link IntakeException} carrying the design's error code.
+ */
+@Component
+public class Keytrail {
+    private final RoomKeyIntake roomKeys;
+    private final KeysIntake keys;
+    private final DecryptService decryption;
+    private final Directory directory;
+    private final InputProcessor processor;
+
+    public Keytrail(RoomKeyIntake roomKeys, KeysIntake keys, DecryptService decryption, Directory directory,
+                    InputProcessor processor) {
+        this.roomKeys = roomKeys;
+        this.keys = keys;
+        this.decryption = decryption;
+        this.directory = directory;
+        this.processor = processor;
+    }
+
+    /** A decrypted {@code m.room_key} Olm payload and the Olm session's curve25519 key: decided at once. */
+    public SessionView receiveRoomKey(String sender, String senderKey, JsonNode plaintext,
+                                      Optional<OwnDevice> ownDevice) {
+        return roomKeys.receive(sender, senderKey, plaintext, ownDevice);
+    }
+
+    /** A {@code /keys/query} response body; affected sessions are re-decided. */
+    public KeysResult recordKeysQuery(JsonNode body) {
+        return keys.recordKeysQuery(body);
+    }
+
+    public KeysResult verifyMasterKey(String userId, String masterKey) {
+        return keys.verifyMasterKey(userId, masterKey);
+    }
+
+    public KeysResult withdrawVerification(String userId) {
+        return keys.withdrawVerification(userId);
+    }
+
+    public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
+        return decryption.decrypt(roomId, policy, event);
+    }
+
+    public Optional<SessionView> session(String roomId, String sessionId) {
+        return directory.session(roomId, sessionId).map(SessionViews::of);
+    }
+
+    /** Any input object of design section 10, answered with its result object. */
+    public ObjectNode process(JsonNode input) {
+        return processor.process(input);
+    }
+}

@@ -1,0 +1,23 @@
+package io.keytrail.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.intake.SessionView;
+import io.keytrail.trust.SenderDataJson;
+
+/** The JSON shapes of design section 10 for sessions. */
+final class Views {
+    private Views() {
+    }
+
+    /** {@code {"room_id","session_id","sender_data","discarded"}}. */
+    static ObjectNode session(ObjectMapper mapper, SessionView view) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("room_id", view.roomId());
+        out.put("session_id", view.sessionId());
+        out.set("sender_data", SenderDataJson.write(view.senderData()));
+        out.put("discarded", view.discarded());
+        return out;
+    }
+}

@@ -1,0 +1,59 @@
+package io.keytrail.directory;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+
+/** A device as last fetched; looked up by the creator's curve25519 key on the fast lane. */
+@Entity
+@Table(name = "kt_device", indexes = {
+        @Index(name = "kt_device_user", columnList = "userId"),
+        @Index(name = "kt_device_curve", columnList = "curve25519")})
+public class DeviceRow {
+    @Id
+    private String id;
+    @Column(nullable = false)
+    private String userId;
+    @Column(nullable = false)
+    private String deviceId;
+    private String curve25519;
+    @Lob
+    @Column(nullable = false)
+    private String json;
+    private boolean tainted;
+
+    protected DeviceRow() {
+    }
+
+    public DeviceRow(String userId, String deviceId, String curve25519, String json, boolean tainted) {
+        this.id = userId + "|" + deviceId;
+        this.userId = userId;
+        this.deviceId = deviceId;
+        this.curve25519 = curve25519;
+        this.json = json;
+        this.tainted = tainted;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public String getDeviceId() {
+        return deviceId;
+    }
+
+    public String getCurve25519() {
+        return curve25519;
+    }
+
+    public String getJson() {
+        return json;
+    }
+
+    public boolean isTainted() {
+        return tainted;
+    }
+}

@@ -1,0 +1,97 @@
+package io.keytrail.directory;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.keytrail.directory.Repositories.DeviceRows;
+import io.keytrail.directory.Repositories.IdentityRows;
+import io.keytrail.directory.Repositories.SessionRows;
+import io.keytrail.session.DecisionEvidence;
+
+/**
+ * Reads of the directory: everything the fast lane needs to decide locally, and the indexed searches
+ * that find the sessions a change may affect.
+ */
+@Component
+@Transactional(readOnly = true)
+public class Directory {
+    /** Rank of {@code SenderUnverified}: sessions below it are re-decided when keys arrive. */
+    public static final int SENDER_UNVERIFIED_RANK = 3;
+    public static final int VERIFICATION_VIOLATION_RANK = 2;
+
+    private final DeviceRows devices;
+    private final IdentityRows identities;
+    private final SessionRows sessions;
+
+    public Directory(DeviceRows devices, IdentityRows identities, SessionRows sessions) {
+        this.devices = devices;
+        this.identities = identities;
+        this.sessions = sessions;
+    }
+
+    /**
+     * The local evidence about a creator: the sender's own device with that curve25519 key (never
+     * another user's) and the sender's accepted identity. A device whose trust rests on refused
+     * material is left out; {@link #isTainted} reports it.
+     */
+    public DecisionEvidence evidenceFor(String sender, String senderKey) {
+        DeviceRow device = deviceOf(sender, senderKey).filter(d -> !d.isTainted()).orElse(null);
+        Optional<IdentityRow> identity = identities.findById(sender).filter(i -> i.getMasterKeyJson() != null);
+        return new DecisionEvidence(null, device == null ? null : JsonText.read(device.getJson()),
+                identity.map(i -> JsonText.read(i.getMasterKeyJson())).orElse(null),
+                identity.map(i -> JsonText.read(i.getSelfSigningKeyJson())).orElse(null),
+                identity.map(IdentityRow::isVerified).orElse(false),
+                identity.map(IdentityRow::isPreviouslyVerified).orElse(false));
+    }
+
+    public boolean isTainted(String sender, String senderKey) {
+        return deviceOf(sender, senderKey).map(DeviceRow::isTainted).orElse(false);
+    }
+
+    private Optional<DeviceRow> deviceOf(String sender, String senderKey) {
+        return devices.findByUserId(sender).stream().filter(d -> senderKey.equals(d.getCurve25519())).findFirst();
+    }
+
+    public List<DeviceRow> devicesOf(String userId) {
+        return devices.findByUserId(userId);
+    }
+
+    public Optional<IdentityRow> identityOf(String userId) {
+        return identities.findById(userId);
+    }
+
+    public Optional<SessionRow> session(String roomId, String sessionId) {
+        return sessions.findByRoomIdAndSessionId(roomId, sessionId);
+    }
+
+    /** Sessions created by these curve25519 keys whose trust is below {@code SenderUnverified}. */
+    public List<SessionRow> sessionsBelowSenderUnverified(Collection<String> senderKeys) {
+        if (senderKeys.isEmpty()) {
+            return List.of();
+        }
+        return sessions.findBySenderKeyInAndRankLessThanAndDiscardedFalseOrderByPosition(senderKeys,
+                SENDER_UNVERIFIED_RANK);
+    }
+
+    /** Sessions that recorded this MSK and are not yet {@code SenderVerified}. */
+    public List<SessionRow> sessionsAwaitingVerificationOf(String masterKey) {
+        return sessions.findByMasterKeyAndRankInAndDiscardedFalseOrderByPosition(masterKey,
+                List.of(VERIFICATION_VIOLATION_RANK, SENDER_UNVERIFIED_RANK));
+    }
+
+    public List<SessionRow> verificationViolationsOf(String sender) {
+        return sessions.findBySenderAndRankAndDiscardedFalseOrderByPosition(sender, VERIFICATION_VIOLATION_RANK);
+    }
+
+    public Optional<SessionRow> sessionById(String aggregateId) {
+        return sessions.findByAggregateId(aggregateId);
+    }
+
+    public List<SessionRow> allSessions() {
+        return sessions.findAllByOrderByPosition();
+    }
+}

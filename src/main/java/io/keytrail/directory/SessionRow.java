@@ -1,0 +1,145 @@
+package io.keytrail.directory;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+
+/**
+ * A session's current state, indexed the way re-decisions search: by creator curve25519 key and
+ * trust rank (keys arrived for a device), and by recorded master key and rank (verification changed).
+ * Re-decisions never scan all sessions.
+ */
+@Entity
+@Table(name = "kt_session", indexes = {
+        @Index(name = "kt_session_ref", columnList = "roomId,sessionId", unique = true),
+        @Index(name = "kt_session_sender_key_rank", columnList = "senderKey,rank"),
+        @Index(name = "kt_session_master_key_rank", columnList = "masterKey,rank"),
+        @Index(name = "kt_session_sender_rank", columnList = "sender,rank")})
+public class SessionRow {
+    /** Insertion order, so listings are stable. */
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long position;
+    @Column(nullable = false, unique = true, length = 1024)
+    private String aggregateId;
+    @Column(nullable = false, length = 512)
+    private String roomId;
+    @Column(nullable = false)
+    private String sessionId;
+    private String sender;
+    private String senderKey;
+    private String claimedEd25519;
+    /** The session owner's user id per sender data (null for UnknownDevice). */
+    private String ownerUserId;
+    /** The MSK recorded in the sender data, for SenderUnverified / VerificationViolation / SenderVerified. */
+    private String masterKey;
+    @Column(name = "rank")
+    private int rank;
+    @Lob
+    @Column(nullable = false)
+    private String senderDataJson;
+    private boolean legacy;
+    private boolean imported;
+    private boolean discarded;
+    private long firstKnownIndex;
+    @Lob
+    private String sealedSessionKey;
+
+    protected SessionRow() {
+    }
+
+    public SessionRow(String aggregateId, String roomId, String sessionId) {
+        this.aggregateId = aggregateId;
+        this.roomId = roomId;
+        this.sessionId = sessionId;
+    }
+
+    public String getAggregateId() {
+        return aggregateId;
+    }
+
+    public String getRoomId() {
+        return roomId;
+    }
+
+    public String getSessionId() {
+        return sessionId;
+    }
+
+    public String getSender() {
+        return sender;
+    }
+
+    public String getSenderKey() {
+        return senderKey;
+    }
+
+    public String getClaimedEd25519() {
+        return claimedEd25519;
+    }
+
+    public String getOwnerUserId() {
+        return ownerUserId;
+    }
+
+    public String getMasterKey() {
+        return masterKey;
+    }
+
+    public int getRank() {
+        return rank;
+    }
+
+    public String getSenderDataJson() {
+        return senderDataJson;
+    }
+
+    public boolean isLegacy() {
+        return legacy;
+    }
+
+    public boolean isImported() {
+        return imported;
+    }
+
+    public boolean isDiscarded() {
+        return discarded;
+    }
+
+    public long getFirstKnownIndex() {
+        return firstKnownIndex;
+    }
+
+    public String getSealedSessionKey() {
+        return sealedSessionKey;
+    }
+
+    void setCreator(String sender, String senderKey, String claimedEd25519, boolean imported) {
+        this.sender = sender;
+        this.senderKey = senderKey;
+        this.claimedEd25519 = claimedEd25519;
+        this.imported = imported;
+    }
+
+    void setSenderData(String json, int rank, String ownerUserId, String masterKey, boolean legacy) {
+        this.senderDataJson = json;
+        this.rank = rank;
+        this.ownerUserId = ownerUserId;
+        this.masterKey = masterKey;
+        this.legacy = legacy;
+    }
+
+    void setRatchet(long firstKnownIndex, String sealedSessionKey) {
+        this.firstKnownIndex = firstKnownIndex;
+        this.sealedSessionKey = sealedSessionKey;
+    }
+
+    void setDiscarded(boolean discarded) {
+        this.discarded = discarded;
+    }
+}

@@ -1,0 +1,61 @@
+package io.keytrail.identity;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.axonframework.serialization.Revision;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Events of the per-user identity aggregate. Immutable and versioned: change them only with a new
+ * revision and an upcaster.
+ */
+public final class IdentityEvents {
+    private IdentityEvents() {
+    }
+
+    /**
+     * Our trust in the user's current MSK after the event.
+     *
+     * @param verified           the current MSK is one the local user verified
+     * @param previouslyVerified an earlier MSK was verified and the current one is not
+     */
+    public record IdentityTrust(boolean verified, boolean previouslyVerified) {
+        public static final IdentityTrust NONE = new IdentityTrust(false, false);
+    }
+
+    /** The full device list of a user as of a {@code /keys/query} response (a device absent is gone). */
+    @Revision("1")
+    public record DeviceKeysFetched(String userId, Instant requestedAt, Map<String, ObjectNode> devices,
+                                    Set<String> added, Set<String> changed, Set<String> removed,
+                                    Set<String> taintedDeviceIds) {
+    }
+
+    /** A new or changed cross-signing identity was accepted (SSK validly signed by the MSK). */
+    @Revision("1")
+    public record CrossSigningKeysAccepted(String userId, ObjectNode masterKey, ObjectNode selfSigningKey,
+                                           ObjectNode userSigningKey, String previousMasterKey,
+                                           IdentityTrust trust) {
+    }
+
+    /** Key material refused, with the failed check: evidence for the audit trail. */
+    @Revision("1")
+    public record KeysRejected(String userId, Instant requestedAt, List<KeyRejection> rejections) {
+    }
+
+    /** A response older than the newest applied one arrived and was ignored. */
+    @Revision("1")
+    public record KeysQueryIgnored(String userId, Instant requestedAt, Instant newestApplied) {
+    }
+
+    @Revision("1")
+    public record MskVerified(String userId, String masterKey, IdentityTrust trust) {
+    }
+
+    @Revision("1")
+    public record VerificationWithdrawn(String userId, IdentityTrust trust) {
+    }
+}

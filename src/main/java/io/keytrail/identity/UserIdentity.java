@@ -1,0 +1,154 @@
+package io.keytrail.identity;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.identity.IdentityCommands.RecordKeysQuery;
+import io.keytrail.identity.IdentityCommands.VerifyMasterKey;
+import io.keytrail.identity.IdentityCommands.WithdrawVerification;
+import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
+import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
+import io.keytrail.identity.IdentityEvents.IdentityTrust;
+import io.keytrail.identity.IdentityEvents.KeysQueryIgnored;
+import io.keytrail.identity.IdentityEvents.KeysRejected;
+import io.keytrail.identity.IdentityEvents.MskVerified;
+import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
+
+/**
+ * One Matrix user as we know them: devices and cross-signing keys as last fetched, and whether the
+ * local user verified their master key. Decides only; the directory projection serves reads.
+ */
+@Aggregate
+public class UserIdentity {
+    @AggregateIdentifier
+    private String userId;
+    private Instant newestApplied;
+    private final Map<String, ObjectNode> devices = new HashMap<>();
+    private String masterKey;
+    private ObjectNode masterKeyJson;
+    private ObjectNode selfSigningKeyJson;
+    private ObjectNode userSigningKeyJson;
+    private final Set<String> verifiedMasterKeys = new HashSet<>();
+    /** Latches once a verified key was the current MSK; cleared only by withdrawal (as upstream). */
+    private boolean everVerifiedCurrent;
+
+    protected UserIdentity() {
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(RecordKeysQuery cmd) {
+        UserKeysSnapshot snapshot = cmd.snapshot();
+        if (!cmd.userId().equals(snapshot.userId())) {
+            throw new IllegalArgumentException("snapshot is for " + snapshot.userId() + ", not " + cmd.userId());
+        }
+        if (newestApplied != null && !cmd.requestedAt().isAfter(newestApplied)) {
+            apply(new KeysQueryIgnored(cmd.userId(), cmd.requestedAt(), newestApplied));
+            return;
+        }
+        Set<String> added = new HashSet<>();
+        Set<String> changed = new HashSet<>();
+        snapshot.devices().forEach((id, json) -> {
+            ObjectNode old = devices.get(id);
+            if (old == null) {
+                added.add(id);
+            } else if (!old.equals(json)) {
+                changed.add(id);
+            }
+        });
+        Set<String> removed = new HashSet<>(devices.keySet());
+        removed.removeAll(snapshot.devices().keySet());
+        apply(new DeviceKeysFetched(cmd.userId(), cmd.requestedAt(), snapshot.devices(), added, changed, removed,
+                snapshot.taintedDeviceIds()));
+        if (!snapshot.rejections().isEmpty()) {
+            apply(new KeysRejected(cmd.userId(), cmd.requestedAt(), snapshot.rejections()));
+        }
+        boolean identityOffered = snapshot.masterKey() != null && !snapshot.identityRefused();
+        if (identityOffered && identityDiffers(snapshot)) {
+            String newMaster = snapshot.masterKey().path("keys").elements().next().asText();
+            boolean verified = verifiedMasterKeys.contains(newMaster);
+            boolean latch = everVerifiedCurrent || verified;
+            apply(new CrossSigningKeysAccepted(cmd.userId(), snapshot.masterKey(), snapshot.selfSigningKey(),
+                    snapshot.userSigningKey(), masterKey, new IdentityTrust(verified, latch && !verified)));
+        }
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(VerifyMasterKey cmd) {
+        if (userId != null && verifiedMasterKeys.contains(cmd.masterKey())) {
+            return;
+        }
+        boolean current = cmd.masterKey().equals(masterKey);
+        boolean latch = everVerifiedCurrent || current;
+        boolean verified = current || (masterKey != null && verifiedMasterKeys.contains(masterKey));
+        apply(new MskVerified(cmd.userId(), cmd.masterKey(), new IdentityTrust(verified, latch && !verified)));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(WithdrawVerification cmd) {
+        apply(new VerificationWithdrawn(cmd.userId(), IdentityTrust.NONE));
+    }
+
+    private boolean identityDiffers(UserKeysSnapshot snapshot) {
+        return !Objects.equals(snapshot.masterKey(), masterKeyJson)
+                || !Objects.equals(snapshot.selfSigningKey(), selfSigningKeyJson)
+                || !Objects.equals(snapshot.userSigningKey(), userSigningKeyJson);
+    }
+
+    @EventSourcingHandler
+    void on(DeviceKeysFetched e) {
+        userId = e.userId();
+        newestApplied = e.requestedAt();
+        devices.clear();
+        devices.putAll(e.devices());
+    }
+
+    @EventSourcingHandler
+    void on(KeysQueryIgnored e) {
+        userId = e.userId();
+    }
+
+    @EventSourcingHandler
+    void on(CrossSigningKeysAccepted e) {
+        masterKeyJson = e.masterKey();
+        selfSigningKeyJson = e.selfSigningKey();
+        userSigningKeyJson = e.userSigningKey();
+        masterKey = e.masterKey().path("keys").elements().next().asText();
+        if (verifiedMasterKeys.contains(masterKey)) {
+            everVerifiedCurrent = true;
+        }
+    }
+
+    @EventSourcingHandler
+    void on(MskVerified e) {
+        userId = e.userId();
+        verifiedMasterKeys.add(e.masterKey());
+        if (e.masterKey().equals(masterKey)) {
+            everVerifiedCurrent = true;
+        }
+    }
+
+    @EventSourcingHandler
+    void on(VerificationWithdrawn e) {
+        userId = e.userId();
+        verifiedMasterKeys.clear();
+        everVerifiedCurrent = false;
+    }
+}

@@ -1,0 +1,122 @@
+package io.keytrail.intake;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.crypto.CryptoInputException;
+import io.keytrail.crypto.megolm.DecryptedMessage;
+import io.keytrail.crypto.megolm.ExportedSessionKey;
+import io.keytrail.crypto.megolm.InboundGroupSession;
+import io.keytrail.crypto.megolm.MegolmException;
+import io.keytrail.directory.Directory;
+import io.keytrail.directory.SessionRow;
+import io.keytrail.session.SessionKeyVault;
+import io.keytrail.trust.SenderData;
+import io.keytrail.trust.TrustPolicy;
+import io.keytrail.trust.VerificationStates;
+
+/**
+ * Decrypts {@code m.room.encrypted} Megolm events under a policy (design section 7): find the session
+ * by room and session id only, decrypt and authenticate, map the sender data to a verification
+ * state (MismatchedSender first) and let the policy decide whether the plaintext is shown.
+ */
+@Component
+public class DecryptService {
+    private static final String MEGOLM = "m.megolm.v1.aes-sha2";
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Directory directory;
+    private final SessionKeyVault vault;
+
+    public DecryptService(Directory directory, SessionKeyVault vault) {
+        this.directory = directory;
+        this.vault = vault;
+    }
+
+    public record Decrypted(ObjectNode plaintext, JsonNode verificationState, String senderDevice) {
+    }
+
+    public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
+        if (roomId == null || roomId.isEmpty()) {
+            throw IntakeException.invalidInput("decrypt needs the room_id the event arrived in");
+        }
+        if (event == null || !event.isObject()) {
+            throw IntakeException.invalidInput("event must be an m.room.encrypted event object");
+        }
+        if (event.has("type") && !"m.room.encrypted".equals(event.path("type").textValue())) {
+            throw IntakeException.invalidInput("event type is " + event.path("type") + ", not m.room.encrypted");
+        }
+        if (event.has("room_id") && !roomId.equals(event.path("room_id").textValue())) {
+            throw IntakeException.invalidInput("the event's room_id " + event.path("room_id")
+                    + " differs from the room it arrived in (" + roomId + ")");
+        }
+        String sender = requiredText(event, "sender", "event.sender");
+        JsonNode content = event.path("content");
+        if (!MEGOLM.equals(content.path("algorithm").textValue())) {
+            throw IntakeException.invalidInput("content.algorithm must be " + MEGOLM);
+        }
+        String sessionId = requiredText(content, "session_id", "content.session_id");
+        String ciphertext = requiredText(content, "ciphertext", "content.ciphertext");
+
+        SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new IntakeException(
+                ErrorCodes.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
+        if (row.isDiscarded()) {
+            throw new IntakeException(ErrorCodes.SESSION_DISCARDED,
+                    "session " + sessionId + " was discarded (evidence of tampering); its messages are not shown");
+        }
+        InboundGroupSession session = InboundGroupSession.fromExport(
+                ExportedSessionKey.parse(vault.open(row.getSealedSessionKey(), row.getAggregateId())));
+        ObjectNode plaintext = plaintextOf(decryptOrFail(session, ciphertext));
+        if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
+            throw IntakeException.invalidInput("the decrypted payload names room " + plaintext.path("room_id")
+                    + ", but the event arrived in " + roomId + " (replayed into another room?)");
+        }
+        SenderData senderData = SessionViews.of(row).senderData();
+        VerificationStates.Result state = VerificationStates.of(senderData, row.isImported(), sender);
+        if (!policy.allows(state.state(), senderData.legacySession())) {
+            throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED,
+                    "policy " + policy + " does not show messages whose sender is " + state.state(),
+                    state.levelJson());
+        }
+        return new Decrypted(plaintext, state.stateJson(), state.senderDevice());
+    }
+
+    private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {
+        try {
+            return session.decrypt(ciphertext);
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput("content.ciphertext: " + e.getMessage());
+        } catch (MegolmException e) {
+            String code = switch (e.reason()) {
+                case UNKNOWN_MESSAGE_INDEX -> ErrorCodes.UNKNOWN_MESSAGE_INDEX;
+                case BAD_MAC -> ErrorCodes.BAD_MAC;
+                case BAD_SIGNATURE -> ErrorCodes.BAD_SIGNATURE;
+                default -> ErrorCodes.INVALID_INPUT;
+            };
+            throw new IntakeException(code, e.getMessage());
+        }
+    }
+
+    private ObjectNode plaintextOf(DecryptedMessage message) {
+        try {
+            JsonNode node = mapper.readTree(message.utf8());
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (JsonProcessingException | MegolmException e) {
+            throw IntakeException.invalidInput("the decrypted payload is not a JSON object: " + e.getMessage());
+        }
+        throw IntakeException.invalidInput("the decrypted payload is not a JSON object");
+    }
+
+    private static String requiredText(JsonNode node, String field, String name) {
+        JsonNode value = node.path(field);
+        if (!value.isTextual() || value.textValue().isEmpty()) {
+            throw IntakeException.invalidInput(name + " is required and must be a string");
+        }
+        return value.textValue();
+    }
+}

@@ -1,0 +1,162 @@
+package io.keytrail.intake;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.keytrail.directory.DeviceRow;
+import io.keytrail.directory.Directory;
+import io.keytrail.directory.IdentityRow;
+import io.keytrail.directory.SessionRow;
+import io.keytrail.identity.IdentityCommands.RecordKeysQuery;
+import io.keytrail.identity.IdentityCommands.VerifyMasterKey;
+import io.keytrail.identity.IdentityCommands.WithdrawVerification;
+import io.keytrail.identity.KeyRejection;
+import io.keytrail.identity.UserKeysSnapshot;
+import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
+import io.keytrail.session.SessionCommands.DiscardSession;
+import io.keytrail.session.SessionCommands.RedecideSenderData;
+
+/**
+ * Keys and verification changes, and the re-decisions they cause (design section 4): after the
+ * identity aggregate recorded the change, every affected session is found through the directory's
+ * indexes and re-decided by its own aggregate; each change is an event with its evidence.
+ */
+@Component
+public class KeysIntake {
+    private final Commands commands;
+    private final Directory directory;
+    private final Clock clock;
+    private Instant lastRequestedAt = Instant.EPOCH;
+
+    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock) {
+        this.commands = new Commands(gateway);
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    /**
+     * Sessions whose sender data or discarded flag changed, and the material we refused ({@code null}
+     * for inputs that carry no key material).
+     */
+    public record KeysResult(List<SessionView> updated, List<Refusal> rejected) {
+    }
+
+    public record Refusal(String userId, String what, String reason) {
+    }
+
+    /** Records a {@code /keys/query} response received now. */
+    public KeysResult recordKeysQuery(JsonNode body) {
+        return recordKeysQuery(body, nextRequestTime());
+    }
+
+    /**
+     * Records a {@code /keys/query} response to a request sent at {@code requestedAt}; a user whose
+     * newer response was already applied keeps it.
+     */
+    public synchronized KeysResult recordKeysQuery(JsonNode body, Instant requestedAt) {
+        List<UserKeysSnapshot> snapshots = KeysQuerySnapshots.parse(body);
+        List<Refusal> refused = new ArrayList<>();
+        Changes changes = new Changes();
+        for (UserKeysSnapshot snapshot : snapshots) {
+            commands.send(new RecordKeysQuery(snapshot.userId(), requestedAt, snapshot));
+            for (KeyRejection r : snapshot.rejections()) {
+                refused.add(new Refusal(snapshot.userId(), r.what(), r.reason()));
+            }
+            redecideFor(snapshot, changes);
+        }
+        return new KeysResult(changes.changed(), refused);
+    }
+
+    private void redecideFor(UserKeysSnapshot snapshot, Changes changes) {
+        String userId = snapshot.userId();
+        List<DeviceRow> devices = directory.devicesOf(userId);
+        Set<String> taintedKeys = devices.stream().filter(DeviceRow::isTainted).map(DeviceRow::getCurve25519)
+                .filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> curveKeys = devices.stream().map(DeviceRow::getCurve25519).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        for (SessionRow row : changes.track(directory.sessionsBelowSenderUnverified(curveKeys))) {
+            if (!row.getSender().equals(userId)) {
+                continue;
+            }
+            if (taintedKeys.contains(row.getSenderKey())) {
+                commands.send(new DiscardSession(row.getAggregateId(), "TAMPERING",
+                        "the creator device's cross-signing rests on refused (tampered) keys of " + userId));
+            } else {
+                commands.send(new RedecideSenderData(row.getAggregateId(),
+                        directory.evidenceFor(userId, row.getSenderKey()), "DEVICE_KEYS_FETCHED"));
+            }
+        }
+        directory.identityOf(userId).filter(IdentityRow::isVerified)
+                .ifPresent(identity -> upgradeVerified(identity.getMasterKey(), changes));
+    }
+
+    public synchronized KeysResult verifyMasterKey(String userId, String masterKey) {
+        commands.send(new VerifyMasterKey(userId, masterKey));
+        Changes changes = new Changes();
+        boolean current = directory.identityOf(userId).map(i -> masterKey.equals(i.getMasterKey())).orElse(false);
+        if (current) {
+            upgradeVerified(masterKey, changes);
+        }
+        return new KeysResult(changes.changed(), null);
+    }
+
+    private void upgradeVerified(String masterKey, Changes changes) {
+        for (SessionRow row : changes.track(directory.sessionsAwaitingVerificationOf(masterKey))) {
+            commands.send(new ApplyMasterKeyVerification(row.getAggregateId(), masterKey));
+        }
+    }
+
+    public synchronized KeysResult withdrawVerification(String userId) {
+        commands.send(new WithdrawVerification(userId));
+        Changes changes = new Changes();
+        for (SessionRow row : changes.track(directory.verificationViolationsOf(userId))) {
+            commands.send(new RedecideSenderData(row.getAggregateId(),
+                    directory.evidenceFor(userId, row.getSenderKey()), "VERIFICATION_WITHDRAWN"));
+        }
+        return new KeysResult(changes.changed(), null);
+    }
+
+    /** Request times must grow even when the clock does not (fast replays). */
+    private synchronized Instant nextRequestTime() {
+        Instant now = clock.instant();
+        lastRequestedAt = now.isAfter(lastRequestedAt) ? now : lastRequestedAt.plusNanos(1000);
+        return lastRequestedAt;
+    }
+
+    /** Remembers the state of the sessions a change may touch, to report only those that moved. */
+    private final class Changes {
+        private final Map<String, String> before = new LinkedHashMap<>();
+
+        List<SessionRow> track(List<SessionRow> rows) {
+            for (SessionRow row : rows) {
+                before.putIfAbsent(row.getAggregateId(), fingerprint(row));
+            }
+            return rows;
+        }
+
+        List<SessionView> changed() {
+            List<SessionView> out = new ArrayList<>();
+            for (Map.Entry<String, String> e : before.entrySet()) {
+                directory.sessionById(e.getKey()).filter(row -> !fingerprint(row).equals(e.getValue()))
+                        .map(SessionViews::of).ifPresent(out::add);
+            }
+            return out;
+        }
+
+        private String fingerprint(SessionRow row) {
+            return row.getSenderDataJson() + "|" + row.isDiscarded();
+        }
+    }
+}

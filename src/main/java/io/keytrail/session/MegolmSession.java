@@ -1,0 +1,224 @@
+package io.keytrail.session;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.crypto.megolm.RatchetComparison;
+import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
+import io.keytrail.session.SessionCommands.DiscardSession;
+import io.keytrail.session.SessionCommands.ReceiveSession;
+import io.keytrail.session.SessionCommands.RedecideSenderData;
+import io.keytrail.session.SessionEvents.RatchetImproved;
+import io.keytrail.session.SessionEvents.SenderDataChanged;
+import io.keytrail.session.SessionEvents.SessionCopyKept;
+import io.keytrail.session.SessionEvents.SessionCopyRefused;
+import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.trust.Decision;
+import io.keytrail.trust.SenderData;
+import io.keytrail.trust.SenderDataFinder;
+
+/**
+ * One inbound Megolm session: who created it (sender data) and its earliest known ratchet, sealed.
+ *
+ * <p>The aggregate only decides and applies. The rules come from {@code io.keytrail.trust}; this class
+ * enforces how sender data may change after reception (design section 5): the state recorded at
+ * reception is never rewritten, later changes only move up in rank, and the two exceptions
+ * (tampering, a proven key mismatch) discard the session.
+ */
+@Aggregate
+public class MegolmSession {
+    @AggregateIdentifier
+    private String id;
+    private String roomId;
+    private String sessionId;
+    private String sender;
+    private String senderKey;
+    private String claimedEd25519;
+    private ObjectNode senderDeviceKeys;
+    private boolean imported;
+    private long firstKnownIndex;
+    private String sealedSessionKey;
+    private SenderData senderData;
+    private boolean discarded;
+
+    protected MegolmSession() {
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public ReceiveOutcome handle(ReceiveSession cmd, SessionKeyVault vault) {
+        Decision decision = SenderDataFinder.decide(
+                cmd.evidence().toEvidence(cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(), false));
+        if (roomId == null) {
+            receiveFirstCopy(cmd, decision, vault);
+            return ReceiveOutcome.ACCEPTED;
+        }
+        return receiveAnotherCopy(cmd, decision, vault);
+    }
+
+    private void receiveFirstCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
+        String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
+        switch (decision) {
+            case Decision.Rejected r -> throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule().name());
+            case Decision.Decided d -> apply(received(cmd, sealed, d.senderData(), d.rule().name()));
+            case Decision.Tampered t -> {
+                apply(received(cmd, sealed, SenderData.unknown(), t.rule().name()));
+                apply(new SessionDiscarded(cmd.roomId(), cmd.sessionId(), "TAMPERING", t.rule().name(),
+                        t.what() + " (" + t.keyId() + "): " + t.detail(), cmd.evidence()));
+            }
+        }
+    }
+
+    /**
+     * Another copy of a session we hold. A copy from another creator key, or whose ratchet does not
+     * derive from ours, claims a session that is not its own: refused and recorded as suspicious.
+     */
+    private ReceiveOutcome receiveAnotherCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
+        if (discarded) {
+            return refuse(cmd, "SESSION_DISCARDED", "the session was discarded; copies of it are refused");
+        }
+        if (!senderKey.equals(cmd.senderKey())) {
+            return refuse(cmd, "MISMATCHED_IDENTITY_KEYS", "a copy of this session from another creator key ("
+                    + cmd.senderKey() + "; the session was created by " + senderKey + ")");
+        }
+        RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(),
+                vault.open(sealedSessionKey, id));
+        if (ratchet == RatchetComparison.UNCONNECTED) {
+            return refuse(cmd, "INVALID_SESSION_KEY",
+                    "the offered ratchet does not belong to the session we hold (unconnected copy)");
+        }
+        switch (decision) {
+            case Decision.Rejected r -> {
+                return refuse(cmd, r.code(), r.detail());
+            }
+            case Decision.Tampered t -> {
+                apply(new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
+                        t.what() + " (" + t.keyId() + "): " + t.detail(), cmd.evidence()));
+                return ReceiveOutcome.ACCEPTED;
+            }
+            case Decision.Decided d -> {
+                merge(cmd, ratchet, d, vault);
+                return ReceiveOutcome.ACCEPTED;
+            }
+        }
+    }
+
+    /** Keep the better ratchet and the higher trust (reference 1.4); each half is its own event. */
+    private void merge(ReceiveSession cmd, RatchetComparison ratchet, Decision.Decided offered,
+                       SessionKeyVault vault) {
+        boolean betterRatchet = ratchet == RatchetComparison.BETTER;
+        boolean moreTrust = offered.senderData().rank() > senderData.rank();
+        if (betterRatchet) {
+            apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
+                    vault.seal(cmd.exportedSessionKey(), id)));
+        }
+        if (moreTrust) {
+            apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
+                    offered.rule().name(), "RE_RECEIPT", cmd.evidence()));
+        }
+        if (!betterRatchet && !moreTrust) {
+            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), offered.senderData()));
+        }
+    }
+
+    private ReceiveOutcome refuse(ReceiveSession cmd, String code, String detail) {
+        apply(new SessionCopyRefused(roomId, sessionId, code, detail, cmd.sender(), cmd.senderKey(),
+                cmd.claimedEd25519()));
+        return new ReceiveOutcome(code, detail);
+    }
+
+    private static SessionReceived received(ReceiveSession cmd, String sealed, SenderData data, String rule) {
+        return new SessionReceived(cmd.roomId(), cmd.sessionId(), cmd.sender(), cmd.senderKey(),
+                cmd.claimedEd25519(), cmd.sharedHistory(), cmd.firstKnownIndex(), sealed, data, rule,
+                cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()));
+    }
+
+    @CommandHandler
+    public void handle(RedecideSenderData cmd) {
+        if (discarded) {
+            return;
+        }
+        DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(senderDeviceKeys);
+        Decision decision = SenderDataFinder.decide(evidence.toEvidence(sender, senderKey, claimedEd25519, imported));
+        switch (decision) {
+            case Decision.Decided d -> {
+                if (d.senderData().rank() > senderData.rank()) {
+                    apply(new SenderDataChanged(roomId, sessionId, senderData, d.senderData(), d.rule().name(),
+                            cmd.trigger(), evidence));
+                }
+            }
+            case Decision.Tampered t -> apply(new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
+                    t.what() + " (" + t.keyId() + "): " + t.detail(), evidence));
+            case Decision.Rejected r -> apply(new SessionDiscarded(roomId, sessionId, r.code(), r.rule().name(),
+                    r.detail(), evidence));
+        }
+    }
+
+    /**
+     * We upgrade {@code SenderUnverified} (and {@code VerificationViolation}) to {@code SenderVerified}
+     * when the user verifies exactly the MSK the session recorded: the evidence is exact (design 9.3;
+     * matrix-rust-sdk never does this).
+     */
+    @CommandHandler
+    public void handle(ApplyMasterKeyVerification cmd) {
+        if (discarded) {
+            return;
+        }
+        io.keytrail.trust.KnownSenderData known = switch (senderData) {
+            case SenderData.SenderUnverified s -> s.known();
+            case SenderData.VerificationViolation v -> v.known();
+            default -> null;
+        };
+        if (known != null && known.masterKey().toBase64().equals(cmd.masterKey())) {
+            apply(new SenderDataChanged(roomId, sessionId, senderData, new SenderData.SenderVerified(known),
+                    "MSK_VERIFIED", "VERIFY_MASTER_KEY", null));
+        }
+    }
+
+    @CommandHandler
+    public void handle(DiscardSession cmd) {
+        if (!discarded) {
+            apply(new SessionDiscarded(roomId, sessionId, cmd.reason(), "TAINTED_DEVICE", cmd.detail(), null));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(SessionReceived e) {
+        id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
+        roomId = e.roomId();
+        sessionId = e.sessionId();
+        sender = e.sender();
+        senderKey = e.senderKey();
+        claimedEd25519 = e.claimedEd25519();
+        senderDeviceKeys = e.evidence() == null ? null : e.evidence().senderDeviceKeys();
+        imported = false;
+        firstKnownIndex = e.firstKnownIndex();
+        sealedSessionKey = e.sealedSessionKey();
+        senderData = e.senderData();
+    }
+
+    @EventSourcingHandler
+    void on(SenderDataChanged e) {
+        senderData = e.current();
+    }
+
+    @EventSourcingHandler
+    void on(RatchetImproved e) {
+        firstKnownIndex = e.firstKnownIndex();
+        sealedSessionKey = e.sealedSessionKey();
+    }
+
+    @EventSourcingHandler
+    void on(SessionDiscarded e) {
+        discarded = true;
+    }
+}

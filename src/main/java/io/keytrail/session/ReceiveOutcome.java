@@ -1,0 +1,10 @@
+package io.keytrail.session;
+
+/** What became of an offered room key: accepted (possibly merged), or refused with a code. */
+public record ReceiveOutcome(String refusedCode, String detail) {
+    public static final ReceiveOutcome ACCEPTED = new ReceiveOutcome(null, null);
+
+    public boolean refused() {
+        return refusedCode != null;
+    }
+}

@@ -1,0 +1,42 @@
+package io.keytrail.session;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Commands of the {@link MegolmSession} aggregate. */
+public final class SessionCommands {
+    private SessionCommands() {
+    }
+
+    /**
+     * A room key arrived over Olm ({@code m.room_key}), already validated (payload, session key
+     * signature, {@code sender_device_keys}). The aggregate decides its sender data from
+     * {@code evidence}, or merges it into the copy it holds.
+     *
+     * @param exportedSessionKey the session in export format at {@code firstKnownIndex}; secret, sealed
+     *                           by the aggregate before it is stored
+     */
+    public record ReceiveSession(@TargetAggregateIdentifier String id, String roomId, String sessionId,
+                                 String sender, String senderKey, String claimedEd25519, boolean sharedHistory,
+                                 long firstKnownIndex, String exportedSessionKey, ObjectNode senderDeviceKeys,
+                                 DecisionEvidence evidence) {
+        @Override
+        public String toString() {
+            return "ReceiveSession[" + id + ", sender=" + sender + "]";
+        }
+    }
+
+    /** New evidence about the sender exists (keys fetched, identity changed): decide again. */
+    public record RedecideSenderData(@TargetAggregateIdentifier String id, DecisionEvidence evidence,
+                                     String trigger) {
+    }
+
+    /** The local user verified {@code masterKey}: a session that recorded exactly that MSK is upgraded. */
+    public record ApplyMasterKeyVerification(@TargetAggregateIdentifier String id, String masterKey) {
+    }
+
+    /** Evidence of tampering touches this session's creator: discard it. */
+    public record DiscardSession(@TargetAggregateIdentifier String id, String reason, String detail) {
+    }
+}
