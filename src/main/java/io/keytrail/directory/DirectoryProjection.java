@@ -45,6 +45,9 @@ public class DirectoryProjection {
 
     @EventHandler
     void on(DeviceKeysFetched e) {
+        if (!e.listed()) {
+            return;
+        }
         devices.deleteByUserId(e.userId());
         devices.flush();
         for (Map.Entry<String, ObjectNode> d : e.devices().entrySet()) {

@@ -27,16 +27,20 @@ public final class IdentityEvents {
         public static final IdentityTrust NONE = new IdentityTrust(false, false);
     }
 
-    /** The full device list of a user as of a {@code /keys/query} response (a device absent is gone). */
+    /**
+     * A user's devices as of a {@code /keys/query} response. When {@code listed}, {@code devices} is the
+     * full list (a device absent is gone); otherwise the response had no device list for the user and
+     * {@code devices} repeats the list we kept.
+     */
     @Revision("1")
-    public record DeviceKeysFetched(String userId, Instant requestedAt, Map<String, ObjectNode> devices,
+    public record DeviceKeysFetched(String userId, Instant requestedAt, boolean listed, Map<String, ObjectNode> devices,
                                     Set<String> added, Set<String> changed, Set<String> removed,
                                     Set<String> taintedDeviceIds) {
     }
 
     /** A new or changed cross-signing identity was accepted (SSK validly signed by the MSK). */
     @Revision("1")
-    public record CrossSigningKeysAccepted(String userId, ObjectNode masterKey, ObjectNode selfSigningKey,
+    public record CrossSigningKeysAccepted(String userId, Instant requestedAt, ObjectNode masterKey, ObjectNode selfSigningKey,
                                            ObjectNode userSigningKey, String previousMasterKey,
                                            IdentityTrust trust) {
     }

@@ -61,6 +61,31 @@ public class UserIdentity {
             apply(new KeysQueryIgnored(cmd.userId(), cmd.requestedAt(), newestApplied));
             return;
         }
+        recordDevices(cmd, snapshot);
+        if (!snapshot.rejections().isEmpty()) {
+            apply(new KeysRejected(cmd.userId(), cmd.requestedAt(), snapshot.rejections()));
+        }
+        boolean identityOffered = snapshot.masterKey() != null && !snapshot.identityRefused();
+        if (identityOffered && identityDiffers(snapshot)) {
+            String newMaster = snapshot.masterKey().path("keys").elements().next().asText();
+            boolean verified = verifiedMasterKeys.contains(newMaster);
+            boolean latch = everVerifiedCurrent || verified;
+            apply(new CrossSigningKeysAccepted(cmd.userId(), cmd.requestedAt(), snapshot.masterKey(),
+                    snapshot.selfSigningKey(), snapshot.userSigningKey(), masterKey,
+                    new IdentityTrust(verified, latch && !verified)));
+        }
+    }
+
+    /**
+     * A response that lists the user's devices is a full snapshot: a device missing from it is gone.
+     * One that only carries cross-signing keys says nothing about devices, and the list is kept.
+     */
+    private void recordDevices(RecordKeysQuery cmd, UserKeysSnapshot snapshot) {
+        if (!snapshot.listsDevices()) {
+            apply(new DeviceKeysFetched(cmd.userId(), cmd.requestedAt(), false, Map.copyOf(devices), Set.of(),
+                    Set.of(), Set.of(), Set.of()));
+            return;
+        }
         Set<String> added = new HashSet<>();
         Set<String> changed = new HashSet<>();
         snapshot.devices().forEach((id, json) -> {
@@ -73,19 +98,8 @@ public class UserIdentity {
         });
         Set<String> removed = new HashSet<>(devices.keySet());
         removed.removeAll(snapshot.devices().keySet());
-        apply(new DeviceKeysFetched(cmd.userId(), cmd.requestedAt(), snapshot.devices(), added, changed, removed,
+        apply(new DeviceKeysFetched(cmd.userId(), cmd.requestedAt(), true, snapshot.devices(), added, changed, removed,
                 snapshot.taintedDeviceIds()));
-        if (!snapshot.rejections().isEmpty()) {
-            apply(new KeysRejected(cmd.userId(), cmd.requestedAt(), snapshot.rejections()));
-        }
-        boolean identityOffered = snapshot.masterKey() != null && !snapshot.identityRefused();
-        if (identityOffered && identityDiffers(snapshot)) {
-            String newMaster = snapshot.masterKey().path("keys").elements().next().asText();
-            boolean verified = verifiedMasterKeys.contains(newMaster);
-            boolean latch = everVerifiedCurrent || verified;
-            apply(new CrossSigningKeysAccepted(cmd.userId(), snapshot.masterKey(), snapshot.selfSigningKey(),
-                    snapshot.userSigningKey(), masterKey, new IdentityTrust(verified, latch && !verified)));
-        }
     }
 
     @CommandHandler
@@ -126,7 +140,15 @@ public class UserIdentity {
     }
 
     @EventSourcingHandler
+    void on(KeysRejected e) {
+        userId = e.userId();
+        newestApplied = e.requestedAt();
+    }
+
+    @EventSourcingHandler
     void on(CrossSigningKeysAccepted e) {
+        userId = e.userId();
+        newestApplied = e.requestedAt();
         masterKeyJson = e.masterKey();
         selfSigningKeyJson = e.selfSigningKey();
         userSigningKeyJson = e.userSigningKey();
