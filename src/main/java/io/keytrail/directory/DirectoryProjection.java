@@ -19,6 +19,7 @@ import io.keytrail.directory.Repositories.SessionRows;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionRef;
 import io.keytrail.trust.SenderData;
@@ -89,6 +90,17 @@ public class DirectoryProjection {
         String id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
         SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, e.roomId(), e.sessionId()));
         row.setCreator(e.sender(), e.senderKey(), e.claimedEd25519(), false);
+        row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey());
+        setSenderData(row, e.senderData());
+        row.setDiscarded(false);
+        sessions.save(row);
+    }
+
+    @EventHandler
+    void on(SessionImported e) {
+        String id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
+        SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, e.roomId(), e.sessionId()));
+        row.setCreator(null, e.claimedSenderKey(), e.claimedEd25519(), true);
         row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey());
         setSenderData(row, e.senderData());
         row.setDiscarded(false);

@@ -17,6 +17,9 @@ import io.keytrail.directory.SessionRow;
 import io.keytrail.session.SessionKeyVault;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.TrustPolicy;
+import io.keytrail.trust.VerificationJson;
+import io.keytrail.trust.VerificationLevel;
+import io.keytrail.trust.VerificationState;
 import io.keytrail.trust.VerificationStates;
 
 /**
@@ -75,13 +78,14 @@ public class DecryptService {
                     + ", but the event arrived in " + roomId + " (replayed into another room?)");
         }
         SenderData senderData = SessionViews.of(row).senderData();
-        VerificationStates.Result state = VerificationStates.of(senderData, row.isImported(), sender);
-        if (!policy.allows(state.state(), senderData.legacySession())) {
-            throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED,
-                    "policy " + policy + " does not show messages whose sender is " + state.state(),
-                    state.levelJson());
+        VerificationStates.Result result = VerificationStates.of(senderData, row.isImported(), sender);
+        if (!policy.allows(result.state(), senderData.legacySession())) {
+            VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
+            throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED, "policy " + policy
+                    + " withholds this message: the sender's verification level is " + level,
+                    VerificationJson.write(level));
         }
-        return new Decrypted(plaintext, state.stateJson(), state.senderDevice());
+        return new Decrypted(plaintext, VerificationJson.write(result.state()), result.senderDevice().orElse(null));
     }
 
     private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {

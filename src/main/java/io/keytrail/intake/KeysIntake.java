@@ -87,7 +87,7 @@ public class KeysIntake {
         Set<String> curveKeys = devices.stream().map(DeviceRow::getCurve25519).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
         for (SessionRow row : changes.track(directory.sessionsBelowSenderUnverified(curveKeys))) {
-            if (!row.getSender().equals(userId)) {
+            if (!userId.equals(row.getSender())) {
                 continue;
             }
             if (taintedKeys.contains(row.getSenderKey())) {

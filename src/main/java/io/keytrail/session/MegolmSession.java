@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
 import io.keytrail.session.SessionCommands.DiscardSession;
+import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
 import io.keytrail.session.SessionEvents.RatchetImproved;
@@ -21,10 +22,12 @@ import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.Decision;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataFinder;
+import io.keytrail.trust.SessionMerge;
 
 /**
  * One inbound Megolm session: who created it (sender data) and its earliest known ratchet, sealed.
@@ -112,22 +115,72 @@ public class MegolmSession {
         }
     }
 
-    /** Keep the better ratchet and the higher trust (reference 1.4); each half is its own event. */
+    /**
+     * Keep the better ratchet and the higher trust ({@link SessionMerge}); each half is its own event.
+     * When an authenticated copy wins over an imported session, the session is received anew: from
+     * now on its creator is the one Olm authenticated, not the import's claim.
+     */
     private void merge(ReceiveSession cmd, RatchetComparison ratchet, Decision.Decided offered,
                        SessionKeyVault vault) {
-        boolean betterRatchet = ratchet == RatchetComparison.BETTER;
-        boolean moreTrust = offered.senderData().rank() > senderData.rank();
-        if (betterRatchet) {
+        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.senderData(), senderData);
+        if (!outcome.changesSession()) {
+            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), offered.senderData()));
+            return;
+        }
+        if (imported && outcome.takesNewSenderData()) {
+            boolean newRatchet = outcome.takesNewRatchet();
+            String sealed = newRatchet ? vault.seal(cmd.exportedSessionKey(), id) : sealedSessionKey;
+            apply(new SessionReceived(roomId, sessionId, cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(),
+                    cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : firstKnownIndex, sealed,
+                    offered.senderData(), offered.rule().name(),
+                    cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
+            return;
+        }
+        if (outcome.takesNewRatchet()) {
             apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         }
-        if (moreTrust) {
+        if (outcome.takesNewSenderData()) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
-                    offered.rule().name(), "RE_RECEIPT", cmd.evidence()));
+                    offered.rule().name(), "RE_RECEIPT", cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
-        if (!betterRatchet && !moreTrust) {
-            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), offered.senderData()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public ReceiveOutcome handle(ImportSession cmd, SessionKeyVault vault) {
+        if (roomId == null) {
+            apply(new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(), cmd.claimedSenderKey(),
+                    cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
+                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), "IMPORTED"));
+            return ReceiveOutcome.ACCEPTED;
         }
+        if (discarded) {
+            return refuseImport(cmd, "SESSION_DISCARDED", "the session was discarded; copies of it are refused");
+        }
+        if (cmd.claimedSenderKey() != null && !cmd.claimedSenderKey().equals(senderKey)) {
+            return refuseImport(cmd, "MISMATCHED_IDENTITY_KEYS", "the import claims creator key "
+                    + cmd.claimedSenderKey() + ", but the session was created by " + senderKey);
+        }
+        RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(), vault.open(sealedSessionKey, id));
+        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, SenderData.legacy(), senderData);
+        if (outcome == SessionMerge.Outcome.DISCARD_UNCONNECTED) {
+            return refuseImport(cmd, "INVALID_SESSION_KEY",
+                    "the imported ratchet does not belong to the session we hold (unconnected copy)");
+        }
+        if (outcome.takesNewRatchet()) {
+            apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
+                    vault.seal(cmd.exportedSessionKey(), id)));
+        } else {
+            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), SenderData.legacy()));
+        }
+        return ReceiveOutcome.ACCEPTED;
+    }
+
+    private ReceiveOutcome refuseImport(ImportSession cmd, String code, String detail) {
+        apply(new SessionCopyRefused(roomId, sessionId, code, detail + " (source " + cmd.source() + ")", null,
+                cmd.claimedSenderKey(), cmd.claimedEd25519()));
+        return new ReceiveOutcome(code, detail);
     }
 
     private ReceiveOutcome refuse(ReceiveSession cmd, String code, String detail) {
@@ -201,6 +254,21 @@ public class MegolmSession {
         claimedEd25519 = e.claimedEd25519();
         senderDeviceKeys = e.evidence() == null ? null : e.evidence().senderDeviceKeys();
         imported = false;
+        firstKnownIndex = e.firstKnownIndex();
+        sealedSessionKey = e.sealedSessionKey();
+        senderData = e.senderData();
+    }
+
+    @EventSourcingHandler
+    void on(SessionImported e) {
+        id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
+        roomId = e.roomId();
+        sessionId = e.sessionId();
+        sender = null;
+        senderKey = e.claimedSenderKey();
+        claimedEd25519 = e.claimedEd25519();
+        senderDeviceKeys = null;
+        imported = true;
         firstKnownIndex = e.firstKnownIndex();
         sealedSessionKey = e.sealedSessionKey();
         senderData = e.senderData();

@@ -21,6 +21,16 @@ public final class SessionEvents {
                                   DecisionEvidence evidence) {
     }
 
+    /**
+     * A session imported from an export file, a key backup or a forward. {@code claimedSenderKey},
+     * {@code claimedEd25519} and {@code forwardingChain} are claims nobody authenticated, recorded as such.
+     */
+    @Revision("1")
+    public record SessionImported(String roomId, String sessionId, String source, String claimedSenderKey,
+                                  String claimedEd25519, java.util.List<String> forwardingChain, boolean sharedHistory,
+                                  long firstKnownIndex, String sealedSessionKey, SenderData senderData, String rule) {
+    }
+
     /** Sender data moved (up in rank) because of new evidence. */
     @Revision("1")
     public record SenderDataChanged(String roomId, String sessionId, SenderData previous, SenderData current,
