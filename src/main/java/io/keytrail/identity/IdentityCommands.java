@@ -23,6 +23,16 @@ public final class IdentityCommands {
     public record VerifyMasterKey(@TargetAggregateIdentifier String userId, String masterKey) {
     }
 
+    /** A {@code /keys/query} for the user failed or did not answer for them; the slow lane retries. */
+    public record RecordKeysQueryFailure(@TargetAggregateIdentifier String userId, Instant requestedAt, int attempt,
+                                         String reason) {
+    }
+
+    /** The slow lane stops asking: attempts ran out while devices were still missing. */
+    public record AbandonKeysQuery(@TargetAggregateIdentifier String userId, int attempts,
+                                   java.util.Set<String> missingCurveKeys) {
+    }
+
     /** Clear the user's verified and previously-verified marks. */
     public record WithdrawVerification(@TargetAggregateIdentifier String userId) {
     }

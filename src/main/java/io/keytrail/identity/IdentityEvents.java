@@ -55,6 +55,19 @@ public final class IdentityEvents {
     public record KeysQueryIgnored(String userId, Instant requestedAt, Instant newestApplied) {
     }
 
+    /** A query for the user failed (HTTP error, timeout, unreachable server, user absent from the answer). */
+    @Revision("1")
+    public record KeysQueryFailed(String userId, Instant requestedAt, int attempt, String reason) {
+    }
+
+    /**
+     * The slow lane gave up on the user's missing devices; sessions keep their best-known sender data
+     * and are still shown per policy. A later {@code DeviceKeysFetched} from any source still re-decides them.
+     */
+    @Revision("1")
+    public record KeysQueryAbandoned(String userId, int attempts, Set<String> missingCurveKeys) {
+    }
+
     @Revision("1")
     public record MskVerified(String userId, String masterKey, IdentityTrust trust) {
     }

@@ -18,12 +18,16 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.identity.IdentityCommands.AbandonKeysQuery;
 import io.keytrail.identity.IdentityCommands.RecordKeysQuery;
+import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
 import io.keytrail.identity.IdentityCommands.VerifyMasterKey;
 import io.keytrail.identity.IdentityCommands.WithdrawVerification;
 import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.IdentityTrust;
+import io.keytrail.identity.IdentityEvents.KeysQueryAbandoned;
+import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
 import io.keytrail.identity.IdentityEvents.KeysQueryIgnored;
 import io.keytrail.identity.IdentityEvents.KeysRejected;
 import io.keytrail.identity.IdentityEvents.MskVerified;
@@ -116,6 +120,18 @@ public class UserIdentity {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(RecordKeysQueryFailure cmd) {
+        apply(new KeysQueryFailed(cmd.userId(), cmd.requestedAt(), cmd.attempt(), cmd.reason()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(AbandonKeysQuery cmd) {
+        apply(new KeysQueryAbandoned(cmd.userId(), cmd.attempts(), cmd.missingCurveKeys()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(WithdrawVerification cmd) {
         apply(new VerificationWithdrawn(cmd.userId(), IdentityTrust.NONE));
     }
@@ -136,6 +152,16 @@ public class UserIdentity {
 
     @EventSourcingHandler
     void on(KeysQueryIgnored e) {
+        userId = e.userId();
+    }
+
+    @EventSourcingHandler
+    void on(KeysQueryFailed e) {
+        userId = e.userId();
+    }
+
+    @EventSourcingHandler
+    void on(KeysQueryAbandoned e) {
         userId = e.userId();
     }
 
