@@ -85,11 +85,11 @@ public final class MegolmMessage {
     }
 
     private static MegolmMessage decodePayload(byte[] bytes, int start, int end) {
+        ProtobufReader in = new ProtobufReader(bytes, start, end);
         Long index = null;
         byte[] ciphertext = null;
-        int[] pos = {start};
-        while (pos[0] < end) {
-            long key = readVarint(bytes, pos, end);
+        while (in.hasMore()) {
+            long key = in.varint();
             long field = key >>> 3;
             int wireType = (int) (key & 7);
             if (field == 0 || field > 0x1FFF_FFFFL) {
@@ -97,18 +97,16 @@ public final class MegolmMessage {
             }
             if (field == FIELD_INDEX) {
                 expectWireType(field, wireType, WIRE_VARINT);
-                long value = readVarint(bytes, pos, end);
+                long value = in.varint();
                 if (value < 0 || value > MegolmRatchet.MAX_INDEX) {
                     throw malformed("the message index " + Long.toUnsignedString(value) + " does not fit in 32 bits");
                 }
                 index = value; // protobuf semantics: the last occurrence wins
             } else if (field == FIELD_CIPHERTEXT) {
                 expectWireType(field, wireType, WIRE_BYTES);
-                int length = readLength(bytes, pos, end);
-                ciphertext = Arrays.copyOfRange(bytes, pos[0], pos[0] + length);
-                pos[0] += length;
+                ciphertext = in.lengthDelimited();
             } else {
-                skip(bytes, pos, end, field, wireType);
+                in.skip(field, wireType);
             }
         }
         if (index == null) {
@@ -120,53 +118,72 @@ public final class MegolmMessage {
         return new MegolmMessage(bytes, index, ciphertext);
     }
 
-    private static void skip(byte[] bytes, int[] pos, int end, long field, int wireType) {
-        switch (wireType) {
-            case WIRE_VARINT -> readVarint(bytes, pos, end);
-            case WIRE_BYTES -> pos[0] += readLength(bytes, pos, end);
-            case WIRE_FIXED64, WIRE_FIXED32 -> {
-                int width = wireType == WIRE_FIXED64 ? 8 : 4;
-                if (end - pos[0] < width) {
-                    throw malformed("unknown protobuf field " + field + " is truncated");
-                }
-                pos[0] += width;
-            }
-            default -> throw malformed("unknown protobuf field " + field + " has unsupported wire type " + wireType);
-        }
-    }
-
     private static void expectWireType(long field, int actual, int expected) {
         if (actual != expected) {
             throw malformed("protobuf field " + field + " has wire type " + actual + ", expected " + expected);
         }
     }
 
-    private static int readLength(byte[] bytes, int[] pos, int end) {
-        long length = readVarint(bytes, pos, end);
-        if (length < 0 || length > end - pos[0]) {
-            throw malformed("a length-delimited protobuf field claims " + Long.toUnsignedString(length)
-                    + " bytes but only " + (end - pos[0]) + " remain before the MAC: truncated?");
-        }
-        return (int) length;
-    }
+    /** Reads protobuf wire data from {@code bytes[pos, end)}; never reads past {@code end}. */
+    private static final class ProtobufReader {
+        private final byte[] bytes;
+        private final int end;
+        private int pos;
 
-    /** Reads a base-128 varint; rejects one that runs past {@code end} or past 64 bits. */
-    private static long readVarint(byte[] bytes, int[] pos, int end) {
-        long value = 0;
-        for (int i = 0; i < MAX_VARINT_BYTES; i++) {
-            if (pos[0] >= end) {
-                throw malformed("a protobuf varint is truncated");
+        ProtobufReader(byte[] bytes, int start, int end) {
+            this.bytes = bytes;
+            this.pos = start;
+            this.end = end;
+        }
+
+        boolean hasMore() {
+            return pos < end;
+        }
+
+        /** A base-128 varint; one that runs past the payload or past 64 bits is refused. */
+        long varint() {
+            long value = 0;
+            for (int i = 0; i < MAX_VARINT_BYTES; i++) {
+                if (pos >= end) {
+                    throw malformed("a protobuf varint is truncated");
+                }
+                int b = bytes[pos++] & 0xFF;
+                if (i == MAX_VARINT_BYTES - 1 && b > 1) {
+                    throw malformed("a protobuf varint overflows 64 bits");
+                }
+                value |= (long) (b & 0x7F) << (7 * i);
+                if ((b & 0x80) == 0) {
+                    return value;
+                }
             }
-            int b = bytes[pos[0]++] & 0xFF;
-            if (i == MAX_VARINT_BYTES - 1 && b > 1) {
-                throw malformed("a protobuf varint overflows 64 bits");
+            throw malformed("a protobuf varint is longer than 10 bytes");
+        }
+
+        byte[] lengthDelimited() {
+            long length = varint();
+            if (length < 0 || length > end - pos) {
+                throw malformed("a length-delimited protobuf field claims " + Long.toUnsignedString(length)
+                        + " bytes but only " + (end - pos) + " remain before the MAC: truncated?");
             }
-            value |= (long) (b & 0x7F) << (7 * i);
-            if ((b & 0x80) == 0) {
-                return value;
+            byte[] out = Arrays.copyOfRange(bytes, pos, pos + (int) length);
+            pos += (int) length;
+            return out;
+        }
+
+        void skip(long field, int wireType) {
+            switch (wireType) {
+                case WIRE_VARINT -> varint();
+                case WIRE_BYTES -> lengthDelimited();
+                case WIRE_FIXED64, WIRE_FIXED32 -> {
+                    int width = wireType == WIRE_FIXED64 ? 8 : 4;
+                    if (end - pos < width) {
+                        throw malformed("unknown protobuf field " + field + " is truncated");
+                    }
+                    pos += width;
+                }
+                default -> throw malformed("unknown protobuf field " + field + " has unsupported wire type " + wireType);
             }
         }
-        throw malformed("a protobuf varint is longer than 10 bytes");
     }
 
     static byte[] varint(long value) {

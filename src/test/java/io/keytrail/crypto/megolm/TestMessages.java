@@ -44,12 +44,12 @@ final class TestMessages {
 
     /** Protobuf bytes-field: {@code tag | varint(len) | data}. */
     static byte[] bytesField(int field, byte[] data) {
-        return concat(new byte[] {(byte) (field << 3 | 2)}, MegolmMessage.varint(data.length), data);
+        return concat(MegolmMessage.varint(field << 3 | 2), MegolmMessage.varint(data.length), data);
     }
 
     /** Protobuf varint field: {@code tag | varint(value)}. */
     static byte[] varintField(int field, long value) {
-        return concat(new byte[] {(byte) (field << 3)}, MegolmMessage.varint(value));
+        return concat(MegolmMessage.varint(field << 3), MegolmMessage.varint(value));
     }
 
     static byte[] concat(byte[]... parts) {
@@ -66,6 +66,15 @@ final class TestMessages {
         int at = offset < 0 ? bytes.length + offset : offset;
         bytes[at] ^= 1;
         return UnpaddedBase64.encode(bytes);
+    }
+
+    /** Flips a byte before the signature (negative offset: from the start of the signature) and re-signs. */
+    static String flipAndResign(String base64, int offsetBeforeSignature) {
+        byte[] bytes = UnpaddedBase64.decode(base64);
+        byte[] signed = Arrays.copyOf(bytes, bytes.length - 64);
+        int at = offsetBeforeSignature < 0 ? signed.length + offsetBeforeSignature : offsetBeforeSignature;
+        signed[at] ^= 1;
+        return UnpaddedBase64.encode(concat(signed, KEY.sign(signed).toBytes()));
     }
 
     static String truncate(String base64, int dropFromEnd) {
