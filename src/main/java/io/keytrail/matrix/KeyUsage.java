@@ -1,5 +1,7 @@
 package io.keytrail.matrix;
 
+import java.util.Optional;
+
 /** The {@code usage} of a cross-signing key. */
 public enum KeyUsage {
     MASTER("master"),
@@ -14,5 +16,15 @@ public enum KeyUsage {
 
     public String wireName() {
         return wireName;
+    }
+
+    /** The usage spelled {@code wireName} in JSON, if it is one we know. */
+    public static Optional<KeyUsage> fromWireName(String wireName) {
+        for (KeyUsage usage : values()) {
+            if (usage.wireName.equals(wireName)) {
+                return Optional.of(usage);
+            }
+        }
+        return Optional.empty();
     }
 }
