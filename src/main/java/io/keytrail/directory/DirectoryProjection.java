@@ -130,12 +130,14 @@ public class DirectoryProjection {
     }
 
     private static void setSenderData(SessionRow row, SenderData data) {
-        String masterKey = switch (data) {
-            case SenderData.SenderVerified v -> v.known().masterKey().toBase64();
-            case SenderData.SenderUnverified u -> u.known().masterKey().toBase64();
-            case SenderData.VerificationViolation v -> v.known().masterKey().toBase64();
-            default -> null;
-        };
+        String masterKey = null;
+        if (data instanceof SenderData.SenderVerified v) {
+            masterKey = v.known().masterKey().toBase64();
+        } else if (data instanceof SenderData.SenderUnverified u) {
+            masterKey = u.known().masterKey().toBase64();
+        } else if (data instanceof SenderData.VerificationViolation v) {
+            masterKey = v.known().masterKey().toBase64();
+        }
         row.setSenderData(SenderDataJson.write(data).toString(), data.rank(), data.userId().orElse(null), masterKey,
                 data.legacySession());
     }

@@ -101,7 +101,7 @@ public class RoomKeyIntake {
         SessionKey key;
         try {
             key = SessionKey.parse(payload.sessionKey());
-        } catch (MegolmException | CryptoInputException e) {
+        } catch (CryptoInputException e) {
             throw new IntakeException(ErrorCodes.INVALID_SESSION_KEY, "session_key: " + e.getMessage());
         }
         InboundGroupSession session = InboundGroupSession.fromSessionKey(key);

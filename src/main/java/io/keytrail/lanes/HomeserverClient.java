@@ -67,7 +67,7 @@ public class HomeserverClient {
         try {
             body = mapper.readTree(response.body());
         } catch (IOException e) {
-            return new KeysQueryOutcome.Malformed("not JSON: " + e.getOriginalMessage());
+            return new KeysQueryOutcome.Malformed("not JSON: " + e.getMessage());
         }
         if (body == null || !body.isObject()) {
             return new KeysQueryOutcome.Malformed("the body is not a JSON object");

@@ -40,13 +40,17 @@ public sealed interface KeysQueryOutcome {
 
     /** A short description for logs and events. */
     static String describe(KeysQueryOutcome outcome) {
-        return switch (outcome) {
-            case Answered a -> "answered" + (a.failures().isEmpty() ? "" : " with failures " + a.failures().keySet());
-            case HttpError e -> "HTTP " + e.status();
-            case TimedOut t -> "timed out: " + t.detail();
-            case Unreachable u -> "unreachable: " + u.detail();
-            case Malformed m -> "malformed response: " + m.detail();
-            case NotConfigured n -> "no homeserver configured";
-        };
+        if (outcome instanceof Answered a) {
+            return "answered" + (a.failures().isEmpty() ? "" : " with failures " + a.failures().keySet());
+        } else if (outcome instanceof HttpError e) {
+            return "HTTP " + e.status();
+        } else if (outcome instanceof TimedOut t) {
+            return "timed out: " + t.detail();
+        } else if (outcome instanceof Unreachable u) {
+            return "unreachable: " + u.detail();
+        } else if (outcome instanceof Malformed m) {
+            return "malformed response: " + m.detail();
+        }
+        return "no homeserver configured";
     }
 }

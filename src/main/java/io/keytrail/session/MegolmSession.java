@@ -25,7 +25,9 @@ import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.Decision;
+import io.keytrail.trust.KnownSenderData;
 import io.keytrail.trust.SenderData;
+import io.keytrail.trust.SenderDataChange;
 import io.keytrail.trust.SenderDataFinder;
 import io.keytrail.trust.SessionMerge;
 
@@ -70,14 +72,14 @@ public class MegolmSession {
 
     private void receiveFirstCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
         String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
-        switch (decision) {
-            case Decision.Rejected r -> throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule().name());
-            case Decision.Decided d -> apply(received(cmd, sealed, d.senderData(), d.rule().name()));
-            case Decision.Tampered t -> {
-                apply(received(cmd, sealed, SenderData.unknown(), t.rule().name()));
-                apply(new SessionDiscarded(cmd.roomId(), cmd.sessionId(), "TAMPERING", t.rule().name(),
-                        t.what() + " (" + t.keyId() + "): " + t.detail(), cmd.evidence()));
-            }
+        if (decision instanceof Decision.Rejected r) {
+            throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule().name());
+        } else if (decision instanceof Decision.Decided d) {
+            apply(received(cmd, sealed, d.senderData(), d.rule().name()));
+        } else {
+            Decision.Tampered t = (Decision.Tampered) decision;
+            apply(received(cmd, sealed, SenderData.unknown(), t.rule().name()));
+            apply(discardedForTampering(t, cmd.evidence()));
         }
     }
 
@@ -99,20 +101,14 @@ public class MegolmSession {
             return refuse(cmd, "INVALID_SESSION_KEY",
                     "the offered ratchet does not belong to the session we hold (unconnected copy)");
         }
-        switch (decision) {
-            case Decision.Rejected r -> {
-                return refuse(cmd, r.code(), r.detail());
-            }
-            case Decision.Tampered t -> {
-                apply(new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
-                        t.what() + " (" + t.keyId() + "): " + t.detail(), cmd.evidence()));
-                return ReceiveOutcome.ACCEPTED;
-            }
-            case Decision.Decided d -> {
-                merge(cmd, ratchet, d, vault);
-                return ReceiveOutcome.ACCEPTED;
-            }
+        if (decision instanceof Decision.Rejected r) {
+            return refuse(cmd, r.code(), r.detail());
+        } else if (decision instanceof Decision.Tampered t) {
+            apply(discardedForTampering(t, cmd.evidence()));
+        } else {
+            merge(cmd, ratchet, (Decision.Decided) decision, vault);
         }
+        return ReceiveOutcome.ACCEPTED;
     }
 
     /**
@@ -202,17 +198,16 @@ public class MegolmSession {
         }
         DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(senderDeviceKeys);
         Decision decision = SenderDataFinder.decide(evidence.toEvidence(sender, senderKey, claimedEd25519, imported));
-        switch (decision) {
-            case Decision.Decided d -> {
-                if (d.senderData().rank() > senderData.rank()) {
-                    apply(new SenderDataChanged(roomId, sessionId, senderData, d.senderData(), d.rule().name(),
-                            cmd.trigger(), evidence));
-                }
+        if (decision instanceof Decision.Decided d) {
+            if (SenderDataChange.isAllowed(senderData, d.senderData())) {
+                apply(new SenderDataChanged(roomId, sessionId, senderData, d.senderData(), d.rule().name(),
+                        cmd.trigger(), evidence));
             }
-            case Decision.Tampered t -> apply(new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
-                    t.what() + " (" + t.keyId() + "): " + t.detail(), evidence));
-            case Decision.Rejected r -> apply(new SessionDiscarded(roomId, sessionId, r.code(), r.rule().name(),
-                    r.detail(), evidence));
+        } else if (decision instanceof Decision.Tampered t) {
+            apply(discardedForTampering(t, evidence));
+        } else {
+            Decision.Rejected r = (Decision.Rejected) decision;
+            apply(new SessionDiscarded(roomId, sessionId, r.code(), r.rule().name(), r.detail(), evidence));
         }
     }
 
@@ -226,15 +221,21 @@ public class MegolmSession {
         if (discarded) {
             return;
         }
-        io.keytrail.trust.KnownSenderData known = switch (senderData) {
-            case SenderData.SenderUnverified s -> s.known();
-            case SenderData.VerificationViolation v -> v.known();
-            default -> null;
-        };
+        KnownSenderData known = null;
+        if (senderData instanceof SenderData.SenderUnverified unverified) {
+            known = unverified.known();
+        } else if (senderData instanceof SenderData.VerificationViolation violation) {
+            known = violation.known();
+        }
         if (known != null && known.masterKey().toBase64().equals(cmd.masterKey())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, new SenderData.SenderVerified(known),
                     "MSK_VERIFIED", "VERIFY_MASTER_KEY", null));
         }
+    }
+
+    private SessionDiscarded discardedForTampering(Decision.Tampered t, DecisionEvidence evidence) {
+        return new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
+                t.what() + " (" + t.keyId() + "): " + t.detail(), evidence);
     }
 
     @CommandHandler
