@@ -91,8 +91,6 @@ public class DecryptService {
     private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {
         try {
             return session.decrypt(ciphertext);
-        } catch (CryptoInputException e) {
-            throw IntakeException.invalidInput("content.ciphertext: " + e.getMessage());
         } catch (MegolmException e) {
             String code = switch (e.reason()) {
                 case UNKNOWN_MESSAGE_INDEX -> ErrorCodes.UNKNOWN_MESSAGE_INDEX;
@@ -101,6 +99,8 @@ public class DecryptService {
                 default -> ErrorCodes.INVALID_INPUT;
             };
             throw new IntakeException(code, e.getMessage());
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput("content.ciphertext: " + e.getMessage());
         }
     }
 

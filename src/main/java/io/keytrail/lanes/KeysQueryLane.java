@@ -30,7 +30,7 @@ import io.keytrail.intake.KeysIntake;
  * does not cover gets a {@code KeysQueryFailed} event, which the saga turns into a retry.
  */
 @Component
-public class KeysQueryLane implements DisposableBean {
+public class KeysQueryLane implements KeyQueries, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(KeysQueryLane.class);
 
     private final LaneProperties properties;
@@ -68,20 +68,24 @@ public class KeysQueryLane implements DisposableBean {
         }
     }
 
+    @Override
     public boolean enabled() {
         return client != null;
     }
 
+    @Override
     public Backoff backoff() {
         return backoff;
     }
 
     /** How long an in-flight query may stay unanswered before it counts as failed (e.g. after a crash). */
+    @Override
     public Duration responseTimeout() {
         return properties.homeserver().readTimeout().plus(properties.homeserver().connectTimeout());
     }
 
     /** Asks for {@code userId}'s keys soon, in a batch with other users due now. Never blocks. */
+    @Override
     public synchronized void request(String userId, int attempt) {
         if (!enabled()) {
             return;

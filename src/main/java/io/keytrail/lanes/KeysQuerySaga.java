@@ -50,7 +50,7 @@ public class KeysQuerySaga {
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sender", keyName = USER)
-    public void on(SessionReceived e, KeysQueryLane lane, DeadlineManager deadlines) {
+    public void on(SessionReceived e, KeyQueries lane, DeadlineManager deadlines) {
         userId = e.sender();
         boolean unknownDevice = e.senderData() instanceof SenderData.UnknownDevice;
         boolean identityUnknown = e.senderData() instanceof SenderData.DeviceInfo
@@ -71,7 +71,7 @@ public class KeysQuerySaga {
 
     /** Keys arrived, from this lane or any other source: the devices that showed up end the waiting. */
     @SagaEventHandler(associationProperty = USER)
-    public void on(DeviceKeysFetched e, KeysQueryLane lane, DeadlineManager deadlines, CommandGateway commands) {
+    public void on(DeviceKeysFetched e, KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
         if (inFlight) {
             inFlight = false;
             cancel(deadlines, QUERY_TIMEOUT, timeoutDeadlineId);
@@ -94,7 +94,7 @@ public class KeysQuerySaga {
     }
 
     @SagaEventHandler(associationProperty = USER)
-    public void on(KeysQueryFailed e, KeysQueryLane lane, DeadlineManager deadlines, CommandGateway commands) {
+    public void on(KeysQueryFailed e, KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
         if (e.attempt() != attempts) {
             return; // a late verdict on an earlier attempt: the current query is still waiting for its own
         }
@@ -105,7 +105,7 @@ public class KeysQuerySaga {
     }
 
     @DeadlineHandler(deadlineName = QUERY_DUE)
-    public void onQueryDue(KeysQueryLane lane, DeadlineManager deadlines) {
+    public void onQueryDue(KeyQueries lane, DeadlineManager deadlines) {
         dueDeadlineId = null;
         if (!inFlight) {
             query(lane, deadlines);
@@ -114,7 +114,7 @@ public class KeysQuerySaga {
 
     /** No answer in time (a stalled homeserver, or a crash while the query was in flight): a failure. */
     @DeadlineHandler(deadlineName = QUERY_TIMEOUT)
-    public void onQueryTimeout(KeysQueryLane lane, CommandGateway commands, Clock clock) {
+    public void onQueryTimeout(KeyQueries lane, CommandGateway commands, Clock clock) {
         timeoutDeadlineId = null;
         if (inFlight) {
             commands.send(new RecordKeysQueryFailure(userId, clock.instant(), attempts,
@@ -122,14 +122,14 @@ public class KeysQuerySaga {
         }
     }
 
-    private void query(KeysQueryLane lane, DeadlineManager deadlines) {
+    private void query(KeyQueries lane, DeadlineManager deadlines) {
         attempts++;
         inFlight = true;
         lane.request(userId, attempts);
         timeoutDeadlineId = deadlines.schedule(lane.responseTimeout(), QUERY_TIMEOUT);
     }
 
-    private void retryOrGiveUp(KeysQueryLane lane, DeadlineManager deadlines, CommandGateway commands) {
+    private void retryOrGiveUp(KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
         if (dueDeadlineId != null || inFlight) {
             return;
         }
