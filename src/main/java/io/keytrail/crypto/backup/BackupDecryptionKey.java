@@ -53,8 +53,10 @@ public final class BackupDecryptionKey {
         if (text == null) {
             throw new InvalidBackupKeyException(Reason.WRONG_LENGTH, "no backup key was given");
         }
-        String compact = text.strip();
-        return compact.length() == 43 || compact.length() == 44 ? fromBase64(compact) : fromRecoveryKey(text);
+        String stripped = text.strip();
+        boolean grouped = stripped.chars().anyMatch(Character::isWhitespace);
+        boolean base64Length = stripped.length() == 43 || stripped.length() == 44;
+        return base64Length && !grouped ? fromBase64(stripped) : fromRecoveryKey(text);
     }
 
     public static BackupDecryptionKey fromBase64(String base64) {
@@ -85,7 +87,7 @@ public final class BackupDecryptionKey {
             }
             if (Base58.digitOf(c) < 0) {
                 throw new InvalidBackupKeyException(Reason.INVALID_CHARACTER, "the recovery key contains '" + c
-                        + "' at position " + (i + 1) + ", which never appears in recovery keys"
+                        + "' at position " + (i + 1) + " (counting from 1, spaces included), which never appears in recovery keys"
                         + " (they have no 0, O, I or l, and no punctuation)");
             }
             compact.append(c);
