@@ -155,7 +155,11 @@ public final class SenderDataJson {
         return value.booleanValue();
     }
 
-    /** The fields serde requires of a spec DeviceKeys; signatures are not checked when reading state. */
+    /**
+     * The fields serde requires of a spec DeviceKeys. Deliberately not {@code DeviceKeys.parse}: stored
+     * state is read as recorded (upstream's own snapshot has a key id naming another device and no
+     * curve25519 key), and signatures are the auditor's business, not the reader's.
+     */
     private static ObjectNode deviceKeys(JsonNode body, String variant) {
         JsonNode keys = body.get("device_keys");
         if (keys == null || !keys.isObject()) {
