@@ -1,6 +1,6 @@
 package io.keytrail.crypto.megolm;
 
-import static io.keytrail.crypto.megolm.SessionKeyTest.assertRefused;
+import static io.keytrail.crypto.megolm.MegolmAssertions.assertRefused;
 import static io.keytrail.crypto.megolm.TestMessages.bytesField;
 import static io.keytrail.crypto.megolm.TestMessages.concat;
 import static io.keytrail.crypto.megolm.TestMessages.seal;

@@ -1,6 +1,6 @@
 package io.keytrail.crypto.megolm;
 
-import static io.keytrail.crypto.megolm.SessionKeyTest.assertRefused;
+import static io.keytrail.crypto.megolm.MegolmAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;

@@ -1,7 +1,7 @@
 package io.keytrail.crypto.megolm;
 
+import static io.keytrail.crypto.megolm.MegolmAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
@@ -125,11 +125,9 @@ class MegolmRatchetTest {
 
     @Test
     void wrongStateLengthOrIndexOutOfU32Range_isRejected() {
-        assertThatThrownBy(() -> MegolmRatchet.of(0, new byte[127]))
-                .isInstanceOf(MegolmException.class).hasMessageContaining("128 bytes, got 127");
-        assertThatThrownBy(() -> MegolmRatchet.of(-1, LIBOLM_INITIAL))
-                .extracting(e -> ((MegolmException) e).reason()).isEqualTo(MegolmException.Reason.MALFORMED_RATCHET);
-        assertThatThrownBy(() -> libolmInitial().advanceTo(1L << 32))
-                .extracting(e -> ((MegolmException) e).reason()).isEqualTo(MegolmException.Reason.MALFORMED_RATCHET);
+        assertRefused(() -> MegolmRatchet.of(0, new byte[127]), MegolmException.Reason.MALFORMED_RATCHET)
+                .hasMessageContaining("128 bytes, got 127");
+        assertRefused(() -> MegolmRatchet.of(-1, LIBOLM_INITIAL), MegolmException.Reason.MALFORMED_RATCHET);
+        assertRefused(() -> libolmInitial().advanceTo(1L << 32), MegolmException.Reason.MALFORMED_RATCHET);
     }
 }

@@ -1,13 +1,12 @@
 package io.keytrail.crypto.megolm;
 
+import static io.keytrail.crypto.megolm.MegolmAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keytrail.crypto.UnpaddedBase64;
-import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class SessionKeyTest {
@@ -15,11 +14,6 @@ class SessionKeyTest {
     private static final JsonNode LIBOLM_SECOND = MegolmVectors.libolm().get("group_messages").get(1);
     private static final String SESSION_KEY = LIBOLM_FIRST.get("session_key").asText();
     private static final String EXPORT = LIBOLM_FIRST.get("exported_at_index0").asText();
-
-    static AbstractThrowableAssert<?, ?> assertRefused(Runnable parse, MegolmException.Reason reason) {
-        return assertThatThrownBy(parse::run).isInstanceOf(MegolmException.class)
-                .satisfies(e -> assertThat(((MegolmException) e).reason()).isEqualTo(reason));
-    }
 
     private static String withByte(String base64, int offset, int value) {
         byte[] bytes = UnpaddedBase64.decode(base64);
