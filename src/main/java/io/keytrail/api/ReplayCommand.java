@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.springframework.boot.SpringApplication;
@@ -80,19 +78,28 @@ public final class ReplayCommand {
         } catch (IOException e) {
             stderr.println("replay: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            stderr.println("replay: the engine failed: " + e);
+            e.printStackTrace(stderr);
+            return 1;
         }
     }
 
+    /**
+     * Starts the engine on {@code dir}. The settings go in as command-line arguments, the highest
+     * precedence, so that neither application.yml nor the environment can point a replay at the
+     * service's own store or at a homeserver: keys come only from the recording.
+     */
     private static ConfigurableApplicationContext start(Path dir) {
         SpringApplication app = new SpringApplication(KeytrailApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("spring.datasource.url", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("keytrail"));
-        props.put("keytrail.data-dir", dir.toAbsolutePath().toString());
-        props.put("logging.config", "classpath:logback-replay.xml");
-        props.put("spring.main.log-startup-info", "false");
-        app.setDefaultProperties(props);
-        return app.run("--keytrail.mode=replay");
+        Path home = dir.toAbsolutePath();
+        return app.run(
+                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail"),
+                "--keytrail.data-dir=" + home,
+                "--keytrail.homeserver.base-url=",
+                "--logging.config=classpath:logback-replay.xml",
+                "--spring.main.log-startup-info=false");
     }
 
     static void replay(ConfigurableApplicationContext context, Path file, PrintWriter out) throws IOException {

@@ -7,9 +7,6 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import io.keytrail.directory.Repositories.DeviceRows;
-import io.keytrail.directory.Repositories.IdentityRows;
-import io.keytrail.directory.Repositories.SessionRows;
 import io.keytrail.session.DecisionEvidence;
 
 /**

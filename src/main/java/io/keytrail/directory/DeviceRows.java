@@ -1,0 +1,16 @@
+package io.keytrail.directory;
+
+import java.util.List;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+
+/** Devices as last fetched. */
+public interface DeviceRows extends JpaRepository<DeviceRow, String> {
+    List<DeviceRow> findByUserId(String userId);
+
+    @Modifying
+    @Query("delete from DeviceRow d where d.userId = ?1")
+    void deleteByUserId(String userId);
+}
