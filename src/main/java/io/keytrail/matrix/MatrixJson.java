@@ -1,7 +1,5 @@
 package io.keytrail.matrix;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -56,8 +54,6 @@ public final class MatrixJson {
             return node;
         } catch (JsonProcessingException e) {
             throw new MatrixFormatException("malformed JSON" + where(e.getLocation()) + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new MatrixFormatException("malformed JSON: " + e.getMessage(), e);
         }
     }
 

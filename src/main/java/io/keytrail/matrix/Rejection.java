@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 
 /**
  * One piece of a {@code /keys/query} response that was refused, and why: enough for an audit event
@@ -33,7 +34,7 @@ public record Rejection(String userId, String what, RejectionReason reason, Opti
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(signerKeyId, "signerKeyId");
         Objects.requireNonNull(message, "message");
-        json = json == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : json.deepCopy();
+        json = json == null ? NullNode.getInstance() : json.deepCopy();
     }
 
     /** The {@code what} of a device: {@code device:<device_id>}. */
