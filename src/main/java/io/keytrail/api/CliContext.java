@@ -1,0 +1,31 @@
+package io.keytrail.api;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.keytrail.KeytrailApplication;
+
+/** Starts the engine for a command-line tool: no web server, logs on standard error, a given store. */
+final class CliContext {
+    private CliContext() {
+    }
+
+    /**
+     * The settings go in as command-line arguments, the highest precedence, so that neither
+     * application.yml nor the environment can point a tool at another store or at a homeserver.
+     */
+    static ConfigurableApplicationContext start(Path dir) {
+        SpringApplication app = new SpringApplication(KeytrailApplication.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        Path home = dir.toAbsolutePath();
+        return app.run(
+                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail"),
+                "--keytrail.data-dir=" + home,
+                "--keytrail.homeserver.base-url=",
+                "--logging.config=classpath:logback-replay.xml",
+                "--spring.main.log-startup-info=false");
+    }
+}

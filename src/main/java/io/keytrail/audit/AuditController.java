@@ -1,0 +1,98 @@
+package io.keytrail.audit;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.trust.SenderDataJson;
+
+/**
+ * The audit trail over HTTP. Sessions are named by query parameters, so session ids with {@code /}
+ * and {@code +} need only ordinary URL encoding.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/audit", produces = "application/json")
+public class AuditController {
+    private final AuditTrail trail;
+    private final DecisionReverifier reverifier;
+    private final ObjectMapper mapper;
+
+    public AuditController(AuditTrail trail, DecisionReverifier reverifier, ObjectMapper mapper) {
+        this.trail = trail;
+        this.reverifier = reverifier;
+        this.mapper = mapper;
+    }
+
+    /** Every event of the session, with rule and evidence; 404 when there is none. */
+    @GetMapping("/history")
+    public ResponseEntity<JsonNode> history(@RequestParam("room_id") String roomId,
+                                            @RequestParam("session_id") String sessionId) {
+        List<ObjectNode> events = trail.history(roomId, sessionId);
+        if (events.isEmpty()) {
+            return notFound(roomId, sessionId);
+        }
+        ObjectNode out = mapper.createObjectNode();
+        out.put("room_id", roomId);
+        out.put("session_id", sessionId);
+        out.putArray("events").addAll(events);
+        return ResponseEntity.ok(out);
+    }
+
+    /** What we knew at {@code at} (ISO-8601 instant). */
+    @GetMapping("/as-of")
+    public ResponseEntity<JsonNode> asOf(@RequestParam("room_id") String roomId,
+                                         @RequestParam("session_id") String sessionId, @RequestParam("at") String at) {
+        Instant instant;
+        try {
+            instant = Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            ObjectNode error = mapper.createObjectNode();
+            error.putObject("error").put("code", "INVALID_INPUT").put("message", "at must be an ISO-8601 instant");
+            return ResponseEntity.badRequest().body(error);
+        }
+        return trail.asOf(roomId, sessionId, instant).<ResponseEntity<JsonNode>>map(k -> {
+            ObjectNode out = mapper.createObjectNode();
+            out.put("room_id", roomId);
+            out.put("session_id", sessionId);
+            out.put("at", at);
+            out.set("sender_data", SenderDataJson.write(k.senderData()));
+            out.put("discarded", k.discarded());
+            out.put("decided_at", k.decidedAt().toString());
+            return ResponseEntity.ok(out);
+        }).orElseGet(() -> notFound(roomId, sessionId));
+    }
+
+    /** Re-verifies every decision in the store; lists those that do not follow. */
+    @PostMapping("/reverify")
+    public JsonNode reverify() {
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+        ObjectNode out = mapper.createObjectNode();
+        out.put("decisions", report.decisions());
+        out.put("confirmed", report.confirmed());
+        out.put("differs", report.differs());
+        out.put("unverifiable", report.unverifiable());
+        var findings = out.putArray("findings");
+        report.findings().stream().filter(f -> f.verdict() != DecisionReverifier.Verdict.CONFIRMED)
+                .forEach(f -> findings.add(mapper.valueToTree(f)));
+        return out;
+    }
+
+    private ResponseEntity<JsonNode> notFound(String roomId, String sessionId) {
+        ObjectNode error = mapper.createObjectNode();
+        error.putObject("error").put("code", "UNKNOWN_SESSION")
+                .put("message", "no session " + sessionId + " in " + roomId);
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(error);
+    }
+}

@@ -1,0 +1,160 @@
+package io.keytrail.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.api.Keytrail;
+import io.keytrail.crypto.Ed25519KeyPair;
+import io.keytrail.crypto.megolm.MegolmRatchet;
+import io.keytrail.crypto.megolm.OutboundGroupSession;
+import io.keytrail.intake.SessionView;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.matrix.fixture.KeysQueryBody;
+import io.keytrail.matrix.fixture.TestAccount;
+import io.keytrail.session.DecisionEvidence;
+import io.keytrail.session.SessionEvents.SenderDataChanged;
+import io.keytrail.session.SessionRef;
+import io.keytrail.trust.KnownSenderData;
+import io.keytrail.trust.SenderData;
+
+@SpringBootTest
+@ActiveProfiles("test")
+class DecisionReverifierTest {
+    @Autowired
+    Keytrail keytrail;
+    @Autowired
+    DecisionReverifier reverifier;
+    @Autowired
+    AuditTrail trail;
+    @Autowired
+    EventStore events;
+
+    private static OutboundGroupSession session(int salt) {
+        byte[] ratchet = new byte[128];
+        byte[] seed = new byte[32];
+        for (int i = 0; i < ratchet.length; i++) {
+            ratchet[i] = (byte) (i * 13 + salt);
+        }
+        for (int i = 0; i < seed.length; i++) {
+            seed[i] = (byte) (i * 7 + salt);
+        }
+        return OutboundGroupSession.fromSecrets(MegolmRatchet.of(0, ratchet), Ed25519KeyPair.fromSeed(seed));
+    }
+
+    private SessionView receiveFromUnknownDeviceThenFetchKeys(TestAccount alice, String room, int salt) {
+        OwnDevice me = TestAccount.create("@me:audit.test", "me-" + salt, "ME").ownDevice("ME");
+        OutboundGroupSession megolm = session(salt);
+        ObjectNode plaintext = alice.roomKeyPlaintext("PHONE", me, room, megolm.sessionId(),
+                megolm.sessionKey().toBase64(), Optional.empty());
+        keytrail.receiveRoomKey(alice.userId(), alice.device("PHONE").curve25519().toBase64(), plaintext,
+                Optional.of(me));
+        keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+        return keytrail.session(room, megolm.sessionId()).orElseThrow();
+    }
+
+    @Test
+    void decisionsMadeFromValidEvidence_areConfirmedOnReplay() {
+        TestAccount alice = TestAccount.create("@alice:audit-ok.test", "alice-audit-ok", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(alice, "!ok:audit.test", 1);
+        assertThat(view.senderData()).isInstanceOf(SenderData.SenderUnverified.class);
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        String id = new SessionRef("!ok:audit.test", view.sessionId()).aggregateId();
+        List<DecisionReverifier.Finding> mine = report.findings().stream().filter(f -> f.aggregateId().equals(id))
+                .toList();
+        assertThat(mine).extracting(DecisionReverifier.Finding::rule)
+                .containsExactly("NO_DEVICE", "CROSS_SIGNED_UNVERIFIED");
+        assertThat(mine).allMatch(f -> f.verdict() == DecisionReverifier.Verdict.CONFIRMED);
+    }
+
+    @Test
+    void anUpgradeWhoseEvidenceDoesNotSupportIt_isListedAsDiffering() {
+        TestAccount bob = TestAccount.create("@bob:audit-forged.test", "bob-audit-forged", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(bob, "!forged:audit.test", 2);
+        String id = new SessionRef("!forged:audit.test", view.sessionId()).aggregateId();
+        // Someone with write access to the store appends a "verified" upgrade without any verification.
+        SenderData.SenderUnverified current = (SenderData.SenderUnverified) view.senderData();
+        SenderDataChanged forged = new SenderDataChanged("!forged:audit.test", view.sessionId(), current,
+                new SenderData.SenderVerified(current.known()), "MSK_VERIFIED", "VERIFY_MASTER_KEY", null);
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, forged));
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+                .singleElement().satisfies(f -> assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS));
+    }
+
+    @Test
+    void aDecisionWhoseEvidenceWasAltered_failsTheSignatureRecheck() {
+        TestAccount carol = TestAccount.create("@carol:audit-altered.test", "carol-audit-altered", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(carol, "!altered:audit.test", 3);
+        String id = new SessionRef("!altered:audit.test", view.sessionId()).aggregateId();
+        ObjectNode device = carol.deviceKeysJson("PHONE", io.keytrail.matrix.fixture.DeviceSigning.CROSS_SIGNED);
+        device.put("device_id_note", "edited after signing");
+        DecisionEvidence altered = new DecisionEvidence(null, device, carol.masterKeyJson(),
+                carol.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.VALID), true, false);
+        KnownSenderData known = new KnownSenderData(carol.userId(), "PHONE", carol.masterKey().publicKey());
+        SenderDataChanged forged = new SenderDataChanged("!altered:audit.test", view.sessionId(), view.senderData(),
+                new SenderData.SenderVerified(known), "CROSS_SIGNED_VERIFIED", "DEVICE_KEYS_FETCHED", altered);
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, forged));
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.detail()).contains("not validly self-signed");
+                });
+    }
+
+    @Test
+    void historyShowsEveryEventWithoutTheSealedKey_andAsOfAnswersWhatWeKnewThen() {
+        TestAccount dave = TestAccount.create("@dave:audit-history.test", "dave-audit-history", "PHONE");
+        String room = "!history:audit.test";
+        OwnDevice me = TestAccount.create("@me:audit.test", "me-history", "ME").ownDevice("ME");
+        OutboundGroupSession megolm = session(4);
+        Instant received = Instant.parse("2026-01-01T10:00:00Z");
+        Instant keysArrived = Instant.parse("2026-01-01T10:05:00Z");
+        Clock original = GenericEventMessage.clock;
+        try {
+            // Event times come from Axon's clock: pin them, so "as of" has two distinct moments to tell apart.
+            GenericEventMessage.clock = Clock.fixed(received, ZoneOffset.UTC);
+            keytrail.receiveRoomKey(dave.userId(), dave.device("PHONE").curve25519().toBase64(),
+                    dave.roomKeyPlaintext("PHONE", me, room, megolm.sessionId(), megolm.sessionKey().toBase64(),
+                            Optional.empty()), Optional.of(me));
+            GenericEventMessage.clock = Clock.fixed(keysArrived, ZoneOffset.UTC);
+            keytrail.recordKeysQuery(KeysQueryBody.of(dave));
+        } finally {
+            GenericEventMessage.clock = original;
+        }
+
+        List<ObjectNode> history = trail.history(room, megolm.sessionId());
+
+        assertThat(history).extracting(h -> h.path("event").asText())
+                .containsExactly("SessionReceived", "SenderDataChanged");
+        assertThat(history.get(0).path("payload").has("sealedSessionKey")).isFalse();
+        assertThat(history.get(1).path("payload").path("evidence").path("storedDevice").path("device_id").asText())
+                .isEqualTo("PHONE");
+        assertThat(trail.asOf(room, megolm.sessionId(), received.minusSeconds(1))).isEmpty();
+        assertThat(trail.asOf(room, megolm.sessionId(), keysArrived.minusSeconds(1)).orElseThrow().senderData())
+                .isEqualTo(SenderData.unknown());
+        assertThat(trail.asOf(room, megolm.sessionId(), keysArrived).orElseThrow().senderData())
+                .isInstanceOf(SenderData.SenderUnverified.class);
+    }
+}
