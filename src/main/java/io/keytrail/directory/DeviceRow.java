@@ -4,7 +4,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /** A device as last fetched; looked up by the creator's curve25519 key on the fast lane. */
@@ -20,8 +19,7 @@ public class DeviceRow {
     @Column(nullable = false)
     private String deviceId;
     private String curve25519;
-    @Lob
-    @Column(nullable = false)
+    @Column(nullable = false, length = 65535)
     private String json;
     private boolean tainted;
 

@@ -3,7 +3,6 @@ package io.keytrail.directory;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /** A user's accepted cross-signing identity and our trust in it. */
@@ -13,11 +12,11 @@ public class IdentityRow {
     @Id
     private String userId;
     private String masterKey;
-    @Lob
+    @Column(length = 65535)
     private String masterKeyJson;
-    @Lob
+    @Column(length = 65535)
     private String selfSigningKeyJson;
-    @Lob
+    @Column(length = 65535)
     private String userSigningKeyJson;
     private boolean verified;
     private boolean previouslyVerified;

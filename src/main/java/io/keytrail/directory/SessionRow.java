@@ -6,7 +6,6 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /**
@@ -40,14 +39,13 @@ public class SessionRow {
     private String masterKey;
     @Column(name = "rank")
     private int rank;
-    @Lob
-    @Column(nullable = false)
+    @Column(nullable = false, length = 65535)
     private String senderDataJson;
     private boolean legacy;
     private boolean imported;
     private boolean discarded;
     private long firstKnownIndex;
-    @Lob
+    @Column(length = 65535)
     private String sealedSessionKey;
 
     protected SessionRow() {
