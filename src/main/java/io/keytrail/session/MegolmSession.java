@@ -136,7 +136,9 @@ public class MegolmSession {
             apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         }
-        if (outcome.takesNewSenderData()) {
+        // The merge table takes the new copy whole at equal trust; the recorded sender data still only
+        // moves up in rank (design 5): an equal-rank copy must not swap one DeviceInfo's keys for another's.
+        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(senderData, offered.senderData())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
                     offered.rule().name(), "RE_RECEIPT", cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
