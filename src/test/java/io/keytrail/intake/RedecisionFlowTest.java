@@ -204,6 +204,35 @@ class RedecisionFlowTest {
     }
 
     @Test
+    void reshareOfASenderUnverifiedSessionAfterItsDeviceWasTainted_keepsTheSession() {
+        // The session's trust came from the valid chain of the first response; it does not rest on the
+        // refused SSK of the later one (design 3.7: only sessions that depend on it are discarded).
+        keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+        OutboundGroupSession session = story.megolm("s");
+        receive(alice, PHONE, session);
+        TestAccount reset = alice.withNewIdentity("reset");
+        keytrail.recordKeysQuery(new KeysQueryBody().account(reset)
+                .selfSigningKey(alice.userId(), reset.selfSigningKeyJson(MasterSignature.BAD)).build());
+
+        SessionView again = receive(alice, PHONE, session);
+
+        assertThat(again).isEqualTo(expected(session, unverified(alice, PHONE), false));
+    }
+
+    @Test
+    void reshareOfASenderUnverifiedSessionAfterItsDeviceKeysWereTampered_keepsTheSession() {
+        keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+        OutboundGroupSession session = story.megolm("s");
+        receive(alice, PHONE, session);
+        keytrail.recordKeysQuery(new KeysQueryBody().account(alice)
+                .device(alice, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE).build());
+
+        SessionView again = receive(alice, PHONE, session);
+
+        assertThat(again).isEqualTo(expected(session, unverified(alice, PHONE), false));
+    }
+
+    @Test
     void sessionOfAnotherUserClaimingTheSameCurveKey_isNotUpgradedByTheOwnersKeys() {
         TestAccount mallory = story.user("mallory", "MALLORY");
         OutboundGroupSession spoofed = story.megolm("spoofed");
