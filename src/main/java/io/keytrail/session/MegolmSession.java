@@ -41,6 +41,8 @@ import io.keytrail.trust.SessionMerge;
  */
 @Aggregate
 public class MegolmSession {
+    /** Rank of {@code SenderUnverified}: trust below it may still rest on the creator device's current keys. */
+    private static final int SENDER_UNVERIFIED_RANK = 3;
     @AggregateIdentifier
     private String id;
     private String roomId;
@@ -104,7 +106,14 @@ public class MegolmSession {
         if (decision instanceof Decision.Rejected r) {
             return refuse(cmd, r.code(), r.detail());
         } else if (decision instanceof Decision.Tampered t) {
-            apply(discardedForTampering(t, cmd.evidence()));
+            if (senderData.rank() < SENDER_UNVERIFIED_RANK) {
+                apply(discardedForTampering(t, cmd.evidence()));
+            } else {
+                // Our trust came from an earlier, valid chain and does not rest on the tampered keys
+                // (design 3.7): the copy vouches for nothing, but its ratchet may still be better.
+                merge(cmd, ratchet, new Decision.Decided(SenderData.unknown(), t.rule(), java.util.Optional.empty()),
+                        vault);
+            }
         } else {
             merge(cmd, ratchet, (Decision.Decided) decision, vault);
         }

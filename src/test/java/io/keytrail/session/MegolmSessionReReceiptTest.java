@@ -153,7 +153,16 @@ class MegolmSessionReReceiptTest {
     }
 
     @Test
-    void copyCarryingEvidenceOfTampering_discardsTheSession() {
+    void copyCarryingEvidenceOfTamperingOverASenderUnverifiedSession_keepsTheSessionAndItsTrust() {
+        fixture.given(heldAt(0, unverified(ALICE, PHONE)))
+                .when(receive(megolm, 0, ALICE, PHONE,
+                        withIdentity(ALICE, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE, ALICE, false, false)))
+                .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
+                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals("EQUAL"))));
+    }
+
+    @Test
+    void copyCarryingEvidenceOfTamperingOverAnUnknownDeviceSession_discardsTheSession() {
         fixture.given(heldAt(0, SenderData.unknown()))
                 .when(receive(megolm, 0, ALICE, PHONE,
                         withIdentity(ALICE, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE, ALICE, false, false)))
