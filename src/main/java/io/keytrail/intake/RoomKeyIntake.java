@@ -85,11 +85,14 @@ public class RoomKeyIntake {
         if (outcome != null && outcome.refused()) {
             throw new IntakeException(outcome.refusedCode(), outcome.detail());
         }
-        if (directory.isTainted(payload.sender(), creatorKey)) {
+        SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
+        // Only a session whose trust could rest on the refused keys is discarded, as KeysIntake does: one
+        // already cross-signed by an earlier, valid chain keeps its trust when it is shared again.
+        if (directory.isTainted(payload.sender(), creatorKey) && row.getRank() < Directory.SENDER_UNVERIFIED_RANK) {
             dispatch.send(new DiscardSession(ref.aggregateId(), "TAMPERING",
                     "the creator device's cross-signing rests on refused (tampered) keys"));
+            row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         }
-        SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         if (row.isDiscarded()) {
             throw new IntakeException(ErrorCodes.SESSION_DISCARDED,
                     "the session was discarded on arrival: its sender's keys show evidence of tampering");

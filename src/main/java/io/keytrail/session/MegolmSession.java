@@ -41,6 +41,8 @@ import io.keytrail.trust.SessionMerge;
  */
 @Aggregate
 public class MegolmSession {
+    /** Rank of {@code SenderUnverified}: trust below it may still rest on the creator device's current keys. */
+    private static final int SENDER_UNVERIFIED_RANK = 3;
     @AggregateIdentifier
     private String id;
     private String roomId;
@@ -104,7 +106,14 @@ public class MegolmSession {
         if (decision instanceof Decision.Rejected r) {
             return refuse(cmd, r.code(), r.detail());
         } else if (decision instanceof Decision.Tampered t) {
-            apply(discardedForTampering(t, cmd.evidence()));
+            if (senderData.rank() < SENDER_UNVERIFIED_RANK) {
+                apply(discardedForTampering(t, cmd.evidence()));
+            } else {
+                // Our trust came from an earlier, valid chain and does not rest on the tampered keys
+                // (design 3.7): the copy vouches for nothing, but its ratchet may still be better.
+                merge(cmd, ratchet, new Decision.Decided(SenderData.unknown(), t.rule(), java.util.Optional.empty()),
+                        vault);
+            }
         } else {
             merge(cmd, ratchet, (Decision.Decided) decision, vault);
         }
@@ -136,7 +145,9 @@ public class MegolmSession {
             apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         }
-        if (outcome.takesNewSenderData()) {
+        // The merge table takes the new copy whole at equal trust; the recorded sender data still only
+        // moves up in rank (design 5): an equal-rank copy must not swap one DeviceInfo's keys for another's.
+        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(senderData, offered.senderData())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
                     offered.rule().name(), "RE_RECEIPT", cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
