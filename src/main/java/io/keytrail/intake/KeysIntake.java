@@ -99,7 +99,7 @@ public class KeysIntake {
             }
         }
         directory.identityOf(userId).filter(IdentityRow::isVerified)
-                .ifPresent(identity -> upgradeVerified(identity.getMasterKey(), changes));
+                .ifPresent(identity -> upgradeVerified(userId, identity.getMasterKey(), changes));
     }
 
     public synchronized KeysResult verifyMasterKey(String userId, String masterKey) {
@@ -107,14 +107,14 @@ public class KeysIntake {
         Changes changes = new Changes();
         boolean current = directory.identityOf(userId).map(i -> masterKey.equals(i.getMasterKey())).orElse(false);
         if (current) {
-            upgradeVerified(masterKey, changes);
+            upgradeVerified(userId, masterKey, changes);
         }
         return new KeysResult(changes.changed(), null);
     }
 
-    private void upgradeVerified(String masterKey, Changes changes) {
+    private void upgradeVerified(String userId, String masterKey, Changes changes) {
         for (SessionRow row : changes.track(directory.sessionsAwaitingVerificationOf(masterKey))) {
-            commands.send(new ApplyMasterKeyVerification(row.getAggregateId(), masterKey));
+            commands.send(new ApplyMasterKeyVerification(row.getAggregateId(), userId, masterKey));
         }
     }
 

@@ -238,7 +238,7 @@ public class MegolmSession {
         } else if (senderData instanceof SenderData.VerificationViolation violation) {
             known = violation.known();
         }
-        if (known != null && known.masterKey().toBase64().equals(cmd.masterKey())) {
+        if (known != null && known.userId().equals(cmd.userId()) && known.masterKey().toBase64().equals(cmd.masterKey())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, new SenderData.SenderVerified(known),
                     "MSK_VERIFIED", "VERIFY_MASTER_KEY", null));
         }

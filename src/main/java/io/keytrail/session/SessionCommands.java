@@ -49,8 +49,11 @@ public final class SessionCommands {
                                      String trigger) {
     }
 
-    /** The local user verified {@code masterKey}: a session that recorded exactly that MSK is upgraded. */
-    public record ApplyMasterKeyVerification(@TargetAggregateIdentifier String id, String masterKey) {
+    /**
+     * The local user verified {@code masterKey} of {@code userId}: a session that recorded exactly that
+     * user and MSK is upgraded.
+     */
+    public record ApplyMasterKeyVerification(@TargetAggregateIdentifier String id, String userId, String masterKey) {
     }
 
     /** Evidence of tampering touches this session's creator: discard it. */

@@ -116,7 +116,7 @@ class MegolmSessionRedecisionTest {
     @Test
     void verificationOfTheRecordedMsk_upgradesSenderUnverifiedToSenderVerified() {
         fixture.given(receivedAs(unverified(ALICE, PHONE)))
-                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.masterKey().publicKey().toBase64()))
+                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE.masterKey().publicKey().toBase64()))
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "SenderUnverified -> SenderVerified",
                         e -> e.previous().equals(unverified(ALICE, PHONE)) && e.current().equals(verified(ALICE, PHONE))
                                 && e.trigger().equals("VERIFY_MASTER_KEY"))));
@@ -125,14 +125,14 @@ class MegolmSessionRedecisionTest {
     @Test
     void verificationOfAnotherMsk_leavesSenderUnverified() {
         fixture.given(receivedAs(unverified(ALICE, PHONE)))
-                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE_RESET.masterKey().publicKey().toBase64()))
+                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE_RESET.masterKey().publicKey().toBase64()))
                 .expectNoEvents();
     }
 
     @Test
     void verificationOfTheRecordedMsk_upgradesAVerificationViolation() {
         fixture.given(receivedAs(violation(ALICE_RESET, PHONE)))
-                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE_RESET.masterKey().publicKey().toBase64()))
+                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE_RESET.masterKey().publicKey().toBase64()))
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "-> SenderVerified",
                         e -> e.current().equals(verified(ALICE_RESET, PHONE)))));
     }
@@ -140,7 +140,7 @@ class MegolmSessionRedecisionTest {
     @Test
     void verification_doesNotTouchADeviceInfoSession() {
         fixture.given(receivedAs(deviceInfo(ALICE, PHONE, DeviceSigning.CROSS_SIGNED)))
-                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.masterKey().publicKey().toBase64()))
+                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE.masterKey().publicKey().toBase64()))
                 .expectNoEvents();
     }
 
@@ -175,7 +175,7 @@ class MegolmSessionRedecisionTest {
     @Test
     void discardedSession_ignoresVerification() {
         fixture.given(receivedAs(unverified(ALICE, PHONE)), discarded())
-                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.masterKey().publicKey().toBase64()))
+                .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE.masterKey().publicKey().toBase64()))
                 .expectNoEvents();
     }
 
