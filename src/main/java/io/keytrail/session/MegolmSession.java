@@ -132,11 +132,13 @@ public class MegolmSession {
                     cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
             return;
         }
-        if (outcome.takesNewRatchet()) {
+        // TAKE_NEW also covers an equal ratchet with more trust, and a better ratchet with equal trust:
+        // record only what actually moved, so that an event never claims an improvement that did not happen.
+        if (outcome.takesNewRatchet() && ratchet == RatchetComparison.BETTER) {
             apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         }
-        if (outcome.takesNewSenderData()) {
+        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(senderData, offered.senderData())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
                     offered.rule().name(), "RE_RECEIPT", cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
