@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import io.keytrail.api.AuditCommand;
+import io.keytrail.api.ExportCommand;
 import io.keytrail.api.ReplayCommand;
 
 @SpringBootApplication
@@ -14,6 +15,9 @@ public class KeytrailApplication {
         }
         if (args.length > 0 && "audit".equals(args[0])) {
             System.exit(AuditCommand.run(args));
+        }
+        if (args.length > 0 && "export".equals(args[0])) {
+            System.exit(ExportCommand.run(args));
         }
         SpringApplication.run(KeytrailApplication.class, args);
     }

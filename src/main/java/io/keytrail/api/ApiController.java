@@ -1,6 +1,7 @@
 package io.keytrail.api;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.intake.ErrorCodes;
 import io.keytrail.intake.IntakeException;
+import io.keytrail.intake.KeyExportService;
 import io.keytrail.intake.SessionView;
 
 /**
@@ -45,14 +47,48 @@ public class ApiController {
         JsonNode input = parse(body);
         if (input.isArray()) {
             ArrayNode out = mapper.createArrayNode();
-            input.forEach(item -> out.add(Outcomes.run(mapper, processor, item)));
+            input.forEach(item -> out.add(withCounts(item, Outcomes.run(mapper, processor, item))));
             return ResponseEntity.ok(out);
         }
-        ObjectNode outcome = Outcomes.run(mapper, processor, input);
+        ObjectNode outcome = withCounts(input, Outcomes.run(mapper, processor, input));
         if (outcome.has("error")) {
             return ResponseEntity.status(statusOf(outcome.path("error").path("code").asText())).body(outcome);
         }
         return ResponseEntity.ok(outcome);
+    }
+
+    /**
+     * An import's result gets {@code "counts":{"imported","failed"}}, so that a client of a big import
+     * need not count the lists (the replay output keeps exactly the shape of design section 10).
+     */
+    private static ObjectNode withCounts(JsonNode input, ObjectNode outcome) {
+        JsonNode result = outcome.get("result");
+        if (result instanceof ObjectNode r && InputProcessor.IMPORT_TYPES.contains(input.path("type").asText())) {
+            r.putObject("counts").put("imported", r.path("imported").size()).put("failed", r.path("failed").size());
+        }
+        return outcome;
+    }
+
+    /**
+     * {@code {"passphrase", "rounds"?, "room_ids"?, "session_ids"?}}: a key export file of the chosen
+     * sessions (all that are not discarded when neither list is given), as {@code text/plain}. Errors
+     * are JSON, as everywhere else.
+     */
+    @PostMapping(path = "/export", consumes = "application/json",
+            produces = {MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
+    public ResponseEntity<?> export(@RequestBody String body) {
+        try {
+            JsonNode request = parse(body);
+            ExportRequest parsed = ExportRequest.parse(request);
+            KeyExportService.ExportedFile file = keytrail.exportRoomKeys(parsed.passphrase(), parsed.selection(),
+                    parsed.rounds());
+            return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
+                    .header("Content-Disposition", "attachment; filename=\"element-keys.txt\"")
+                    .header("X-Keytrail-Session-Count", Integer.toString(file.sessionCount()))
+                    .body(file.text());
+        } catch (IntakeException e) {
+            return ResponseEntity.status(statusOf(e.code())).contentType(MediaType.APPLICATION_JSON).body(errorBody(e));
+        }
     }
 
     /** {@code {"room_id","policy","event"}}: the decrypt input without its type. */

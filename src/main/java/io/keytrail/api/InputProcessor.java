@@ -16,6 +16,9 @@ import io.keytrail.crypto.CryptoInputException;
 import io.keytrail.crypto.Curve25519PublicKey;
 import io.keytrail.crypto.Ed25519PublicKey;
 import io.keytrail.intake.DecryptService;
+import io.keytrail.intake.ImportIntake;
+import io.keytrail.intake.ImportProgress;
+import io.keytrail.intake.ImportResult;
 import io.keytrail.intake.IntakeException;
 import io.keytrail.intake.KeysIntake;
 import io.keytrail.intake.KeysIntake.KeysResult;
@@ -40,22 +43,37 @@ public class InputProcessor {
             Map.entry("room_key", Set.of("sender", "sender_key", "plaintext")),
             Map.entry("verify_master_key", Set.of("user_id", "master_key")),
             Map.entry("withdraw_verification", Set.of("user_id")),
-            Map.entry("decrypt", Set.of("room_id", "policy", "event")));
+            Map.entry("decrypt", Set.of("room_id", "policy", "event")),
+            Map.entry("import_room_keys", Set.of("keys")),
+            Map.entry("import_key_export", Set.of("passphrase", "file")),
+            Map.entry("import_backup", Set.of("decryption_key", "body")),
+            Map.entry("forwarded_room_key", Set.of("sender", "sender_key", "plaintext")));
+    /** Input types whose result is an {@link ImportResult}. */
+    public static final Set<String> IMPORT_TYPES = Set.of("import_room_keys", "import_key_export", "import_backup",
+            "forwarded_room_key");
 
     private final ObjectMapper mapper;
     private final RoomKeyIntake roomKeys;
     private final KeysIntake keys;
     private final DecryptService decryption;
+    private final ImportIntake imports;
     private volatile OwnDevice ownDevice;
 
-    public InputProcessor(ObjectMapper mapper, RoomKeyIntake roomKeys, KeysIntake keys, DecryptService decryption) {
+    public InputProcessor(ObjectMapper mapper, RoomKeyIntake roomKeys, KeysIntake keys, DecryptService decryption,
+                          ImportIntake imports) {
         this.mapper = mapper;
         this.roomKeys = roomKeys;
         this.keys = keys;
         this.decryption = decryption;
+        this.imports = imports;
     }
 
     public ObjectNode process(JsonNode input) {
+        return process(input, ImportProgress.NONE);
+    }
+
+    /** As {@link #process(JsonNode)}; imports report their progress to {@code progress} after each batch. */
+    public ObjectNode process(JsonNode input, ImportProgress progress) {
         if (input == null || !input.isObject()) {
             throw IntakeException.invalidInput("an input must be a JSON object with a \"type\"");
         }
@@ -73,6 +91,13 @@ public class InputProcessor {
                     key(input, "master_key")));
             case "withdraw_verification" -> keysResult(keys.withdrawVerification(text(input, "user_id")));
             case "decrypt" -> decrypt(input);
+            case "import_room_keys" -> importResult(imports.importRoomKeys(array(input, "keys"), progress));
+            case "import_key_export" -> importResult(imports.importKeyExport(text(input, "passphrase"),
+                    text(input, "file"), progress));
+            case "import_backup" -> importResult(imports.importBackup(text(input, "decryption_key"),
+                    object(input, "body"), progress));
+            case "forwarded_room_key" -> importResult(imports.importForwardedRoomKey(text(input, "sender"),
+                    text(input, "sender_key"), object(input, "plaintext"), Optional.ofNullable(ownDevice)));
             default -> throw new IllegalStateException(type);
         };
     }
@@ -114,6 +139,21 @@ public class InputProcessor {
         return out;
     }
 
+    /** {@code {"imported":[{room_id,session_id,sender_data}],"failed":[{session_id,code,message}]}}. */
+    ObjectNode importResult(ImportResult result) {
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode imported = out.putArray("imported");
+        for (ImportResult.Imported i : result.imported()) {
+            ObjectNode entry = imported.addObject().put("room_id", i.roomId()).put("session_id", i.sessionId());
+            entry.set("sender_data", SenderDataJson.write(i.senderData()));
+        }
+        ArrayNode failed = out.putArray("failed");
+        for (ImportResult.Failed f : result.failed()) {
+            failed.addObject().put("session_id", f.sessionId()).put("code", f.code()).put("message", f.message());
+        }
+        return out;
+    }
+
     private ObjectNode keysResult(KeysResult result) {
         ObjectNode out = mapper.createObjectNode();
         ArrayNode updated = out.putArray("updated");
@@ -152,6 +192,14 @@ public class InputProcessor {
         } catch (CryptoInputException e) {
             throw IntakeException.invalidInput(field + ": " + e.getMessage());
         }
+    }
+
+    private static JsonNode array(JsonNode input, String field) {
+        JsonNode value = input.get(field);
+        if (value == null || !value.isArray()) {
+            throw IntakeException.invalidInput("\"" + field + "\" is required and must be a JSON array");
+        }
+        return value;
     }
 
     private static JsonNode object(JsonNode input, String field) {

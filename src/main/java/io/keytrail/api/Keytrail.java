@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.directory.Directory;
 import io.keytrail.intake.DecryptService;
 import io.keytrail.intake.DecryptService.Decrypted;
+import io.keytrail.intake.ImportIntake;
+import io.keytrail.intake.ImportProgress;
+import io.keytrail.intake.ImportResult;
 import io.keytrail.intake.IntakeException;
+import io.keytrail.intake.KeyExportService;
 import io.keytrail.intake.KeysIntake;
 import io.keytrail.intake.KeysIntake.KeysResult;
 import io.keytrail.intake.RoomKeyIntake;
@@ -30,14 +34,18 @@ public class Keytrail {
     private final DecryptService decryption;
     private final Directory directory;
     private final InputProcessor processor;
+    private final ImportIntake imports;
+    private final KeyExportService exports;
 
     public Keytrail(RoomKeyIntake roomKeys, KeysIntake keys, DecryptService decryption, Directory directory,
-                    InputProcessor processor) {
+                    InputProcessor processor, ImportIntake imports, KeyExportService exports) {
         this.roomKeys = roomKeys;
         this.keys = keys;
         this.decryption = decryption;
         this.directory = directory;
         this.processor = processor;
+        this.imports = imports;
+        this.exports = exports;
     }
 
     /** A decrypted {@code m.room_key} Olm payload and the Olm session's curve25519 key: decided at once. */
@@ -61,6 +69,43 @@ public class Keytrail {
 
     public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
         return decryption.decrypt(roomId, policy, event);
+    }
+
+    /**
+     * The decrypted JSON array of a key export (or of restored backup sessions). Every session is a
+     * legacy import; one bad session never fails the others.
+     */
+    public ImportResult importRoomKeys(JsonNode keys, ImportProgress progress) {
+        return imports.importRoomKeys(keys, progress);
+    }
+
+    /** An encrypted key export file ({@code -----BEGIN MEGOLM SESSION DATA-----}) and its passphrase. */
+    public ImportResult importKeyExport(String passphrase, String file, ImportProgress progress) {
+        return imports.importKeyExport(passphrase, file, progress);
+    }
+
+    /**
+     * A server-side key backup: the recovery key (base58, spaces allowed) or base64 private key, and the
+     * {@code GET /room_keys/keys} response body.
+     */
+    public ImportResult importBackup(String decryptionKey, JsonNode body, ImportProgress progress) {
+        return imports.importBackup(decryptionKey, body, progress);
+    }
+
+    /** A decrypted {@code m.forwarded_room_key} Olm payload and the forwarder's Olm curve25519 key. */
+    public ImportResult receiveForwardedRoomKey(String sender, String senderKey, JsonNode plaintext,
+                                                Optional<OwnDevice> ownDevice) {
+        return imports.importForwardedRoomKey(sender, senderKey, plaintext, ownDevice);
+    }
+
+    /**
+     * A key export file of the chosen sessions that other Matrix clients can import.
+     *
+     * @param rounds PBKDF2 rounds, {@link io.keytrail.crypto.export.KeyExportFile#DEFAULT_ROUNDS} as other clients
+     */
+    public KeyExportService.ExportedFile exportRoomKeys(String passphrase, KeyExportService.Selection selection,
+                                                        int rounds) {
+        return exports.export(passphrase, selection, rounds);
     }
 
     public Optional<SessionView> session(String roomId, String sessionId) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.intake.ImportProgress;
 import io.keytrail.intake.IntakeException;
 
 /** Runs one input and wraps the answer as {@code {"result":…}} or {@code {"error":{"code","message"}}}. */
@@ -18,9 +19,15 @@ public final class Outcomes {
     }
 
     public static ObjectNode run(ObjectMapper mapper, InputProcessor processor, JsonNode input) {
+        return run(mapper, processor, input, ImportProgress.NONE);
+    }
+
+    /** As {@link #run(ObjectMapper, InputProcessor, JsonNode)}, with progress reports of big imports. */
+    public static ObjectNode run(ObjectMapper mapper, InputProcessor processor, JsonNode input,
+                                 ImportProgress progress) {
         ObjectNode out = mapper.createObjectNode();
         try {
-            out.set("result", processor.process(input));
+            out.set("result", processor.process(input, progress));
         } catch (IntakeException e) {
             out.set("error", error(mapper, e));
         } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.KeytrailApplication;
 import io.keytrail.directory.Directory;
 import io.keytrail.intake.ErrorCodes;
+import io.keytrail.intake.ImportProgress;
 import io.keytrail.intake.SessionView;
 
 /**
@@ -31,6 +32,8 @@ import io.keytrail.intake.SessionView;
  * Hibernate logs) goes to standard error.
  */
 public final class ReplayCommand {
+    static final int PROGRESS_THRESHOLD = 1000;
+
     private ReplayCommand() {
     }
 
@@ -90,7 +93,7 @@ public final class ReplayCommand {
      * precedence, so that neither application.yml nor the environment can point a replay at the
      * service's own store or at a homeserver: keys come only from the recording.
      */
-    private static ConfigurableApplicationContext start(Path dir) {
+    static ConfigurableApplicationContext start(Path dir) {
         SpringApplication app = new SpringApplication(KeytrailApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         Path home = dir.toAbsolutePath();
@@ -103,6 +106,12 @@ public final class ReplayCommand {
     }
 
     static void replay(ConfigurableApplicationContext context, Path file, PrintWriter out) throws IOException {
+        replay(context, file, out, System.err);
+    }
+
+    /** As above; progress of big imports goes to {@code progressOut} (standard error), never to {@code out}. */
+    static void replay(ConfigurableApplicationContext context, Path file, PrintWriter out, PrintStream progressOut)
+            throws IOException {
         ObjectMapper mapper = context.getBean(ObjectMapper.class);
         InputProcessor processor = context.getBean(InputProcessor.class);
         int lineNumber = 0;
@@ -115,7 +124,7 @@ public final class ReplayCommand {
                 }
                 ObjectNode outcome = mapper.createObjectNode();
                 outcome.put("line", lineNumber);
-                outcome.setAll(runLine(mapper, processor, line));
+                outcome.setAll(runLine(mapper, processor, line, progress(progressOut, lineNumber)));
                 out.println(mapper.writeValueAsString(outcome));
             }
         }
@@ -127,7 +136,24 @@ public final class ReplayCommand {
         }
     }
 
-    private static ObjectNode runLine(ObjectMapper mapper, InputProcessor processor, String line) {
+    /** Imports of at least {@value #PROGRESS_THRESHOLD} sessions report each batch on standard error. */
+    static ImportProgress progress(PrintStream err, int lineNumber) {
+        long start = System.nanoTime();
+        return (done, total) -> {
+            if (total < PROGRESS_THRESHOLD) {
+                return;
+            }
+            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            int width = 30;
+            int filled = (int) Math.min(width, total == 0 ? width : done * width / total);
+            err.printf("replay: line %d [%s%s] %d/%d sessions, %d/s%n", lineNumber, "#".repeat(filled),
+                    ".".repeat(width - filled), done, total, Math.round(done / seconds));
+            err.flush();
+        };
+    }
+
+    private static ObjectNode runLine(ObjectMapper mapper, InputProcessor processor, String line,
+                                      ImportProgress progress) {
         JsonNode input;
         try {
             input = JsonInput.parse(line);
@@ -138,7 +164,7 @@ public final class ReplayCommand {
             error.put("message", "the line is not valid JSON: " + e.getOriginalMessage());
             return out;
         }
-        return Outcomes.run(mapper, processor, input);
+        return Outcomes.run(mapper, processor, input, progress);
     }
 
     private static int usage(PrintStream err) {

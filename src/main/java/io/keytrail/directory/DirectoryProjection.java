@@ -1,11 +1,14 @@
 package io.keytrail.directory;
 
+import java.util.List;
 import java.util.Map;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
@@ -87,6 +90,7 @@ public class DirectoryProjection {
         String id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
         SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, e.roomId(), e.sessionId()));
         row.setCreator(e.sender(), e.senderKey(), e.claimedEd25519(), false);
+        row.setExportFields(e.sharedHistory(), null);
         row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey());
         setSenderData(row, e.senderData());
         row.setDiscarded(false);
@@ -98,6 +102,7 @@ public class DirectoryProjection {
         String id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
         SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, e.roomId(), e.sessionId()));
         row.setCreator(null, e.claimedSenderKey(), e.claimedEd25519(), true);
+        row.setExportFields(e.sharedHistory(), JsonText.write(chainJson(e.forwardingChain())));
         row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey());
         setSenderData(row, e.senderData());
         row.setDiscarded(false);
@@ -124,6 +129,14 @@ public class DirectoryProjection {
                 .orElseThrow(() -> new IllegalStateException("no directory row for " + sessionId + " in " + roomId));
         change.accept(row);
         sessions.save(row);
+    }
+
+    private static ArrayNode chainJson(List<String> chain) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        if (chain != null) {
+            chain.forEach(array::add);
+        }
+        return array;
     }
 
     private static void setSenderData(SessionRow row, SenderData data) {

@@ -47,6 +47,10 @@ public class SessionRow {
     private long firstKnownIndex;
     @Column(length = 65535)
     private String sealedSessionKey;
+    private boolean sharedHistory;
+    /** JSON array of the curve25519 keys that forwarded an imported session (a claim); null otherwise. */
+    @Lob
+    private String forwardingChainJson;
 
     protected SessionRow() {
     }
@@ -115,6 +119,20 @@ public class SessionRow {
 
     public String getSealedSessionKey() {
         return sealedSessionKey;
+    }
+
+    public boolean isSharedHistory() {
+        return sharedHistory;
+    }
+
+    public String getForwardingChainJson() {
+        return forwardingChainJson;
+    }
+
+    /** What a key export needs to write the session back out as other clients expect it. */
+    void setExportFields(boolean sharedHistory, String forwardingChainJson) {
+        this.sharedHistory = sharedHistory;
+        this.forwardingChainJson = forwardingChainJson;
     }
 
     void setCreator(String sender, String senderKey, String claimedEd25519, boolean imported) {

@@ -141,7 +141,9 @@ public class MegolmSession {
                     cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
             return;
         }
-        if (outcome.takesNewRatchet()) {
+        // TAKE_NEW also covers an equal ratchet with more trust, and a better ratchet with equal trust:
+        // record only what actually moved, so that an event never claims an improvement that did not happen.
+        if (outcome.takesNewRatchet() && ratchet == RatchetComparison.BETTER) {
             apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         }

@@ -1,0 +1,163 @@
+package io.keytrail.imports;
+
+import static io.keytrail.imports.ImportFixtures.JSON;
+import static io.keytrail.imports.ImportFixtures.RANDOM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.api.Keytrail;
+import io.keytrail.crypto.Ed25519KeyPair;
+import io.keytrail.crypto.backup.BackupCipher;
+import io.keytrail.crypto.backup.BackupDecryptionKey;
+import io.keytrail.crypto.export.KeyExportFile;
+import io.keytrail.crypto.megolm.InboundGroupSession;
+import io.keytrail.crypto.megolm.MegolmRatchet;
+import io.keytrail.crypto.megolm.OutboundGroupSession;
+import io.keytrail.intake.ImportResult;
+
+/**
+ * Big imports go in batches: a 10,000-session key export file is imported with progress reports, and the
+ * heap in use after the import (after GC) stays under a generous ceiling. A file database, so that the
+ * measurement is the engine's memory and not an in-memory database's. The throughput is logged, never
+ * asserted.
+ */
+@SpringBootTest(properties = "keytrail.session-key-encryption-key=" + ImportsSpringTest.VAULT_KEY)
+@ActiveProfiles("test")
+@DirtiesContext // release the database file before the temporary directory is deleted
+class BigImportTest {
+    private static final Logger log = LoggerFactory.getLogger(BigImportTest.class);
+    private static final int SESSIONS = 10_000;
+    private static final long HEAP_CEILING_BYTES = 96L * 1024 * 1024;
+    private static final String CLAIMED_CURVE = "cKQkLU8izjY3tpLVPiR4PDeeCEKtaDiAGiQH+UbZm2w";
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void fileDatabase(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + dataDir.resolve("big").toAbsolutePath());
+    }
+
+    @Autowired
+    Keytrail keytrail;
+
+    /** The export-format key of a fresh random session, at index 0. */
+    private static String randomExport() {
+        byte[] ratchet = new byte[MegolmRatchet.LENGTH];
+        RANDOM.nextBytes(ratchet);
+        OutboundGroupSession out = OutboundGroupSession.fromSecrets(MegolmRatchet.of(0, ratchet),
+                Ed25519KeyPair.generate(RANDOM));
+        return InboundGroupSession.fromSessionKey(out.sessionKey()).exportAtFirstKnownIndex().toBase64();
+    }
+
+    private static String sessionIdOf(String export) {
+        return io.keytrail.crypto.megolm.ExportedSessionKey.parse(export).sessionId();
+    }
+
+    /** The file text only: the JSON is built as a string, so no tree of all sessions stays referenced. */
+    private static String bigExportFile(String roomId, int count) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            String export = randomExport();
+            ObjectNode e = JSON.objectNode().put("algorithm", "m.megolm.v1.aes-sha2").put("room_id", roomId)
+                    .put("session_id", sessionIdOf(export)).put("sender_key", CLAIMED_CURVE).put("session_key", export);
+            e.putObject("sender_claimed_keys");
+            e.putArray("forwarding_curve25519_key_chain");
+            json.append(i == 0 ? "" : ",").append(e);
+        }
+        return KeyExportFile.encrypt(json.append(']').toString(), "big", 1, RANDOM);
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    @Test
+    void tenThousandSessionExport_isImportedInBatches_withProgress_andFlatMemory() {
+        String roomId = "!big-" + ImportFixtures.unique("r") + ":example.org";
+        String file = bigExportFile(roomId, SESSIONS);
+        // warm up (JIT, caches, first-use allocations) so that they do not count as the import's memory
+        keytrail.importKeyExport("big", bigExportFile("!warm-" + ImportFixtures.unique("r") + ":example.org", 600),
+                null);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        List<long[]> progress = new ArrayList<>();
+
+        long before = usedHeapAfterGc(memory);
+        long start = System.nanoTime();
+        ImportResult result = keytrail.importKeyExport("big", file, (done, total) -> progress.add(new long[] {done, total}));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long after = usedHeapAfterGc(memory);
+
+        assertThat(result.imported()).hasSize(SESSIONS);
+        assertThat(result.failed()).isEmpty();
+        assertThat(progress).hasSizeGreaterThanOrEqualTo(SESSIONS / 500);
+        assertThat(progress).allSatisfy(p -> assertThat(p[1]).isEqualTo(SESSIONS));
+        assertThat(progress.get(progress.size() - 1)[0]).isEqualTo(SESSIONS);
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i)[0]).isGreaterThanOrEqualTo(progress.get(i - 1)[0]);
+        }
+        long growth = after - before;
+        log.info("10,000-session key export import: {} s, {} sessions/s; used heap after GC {} MB before, {} MB after"
+                        + " (growth {} MB, ceiling {} MB)", String.format("%.1f", seconds), Math.round(SESSIONS / seconds),
+                before >> 20, after >> 20, growth >> 20, HEAP_CEILING_BYTES >> 20);
+        assertThat(growth).as("used heap growth after GC").isLessThan(HEAP_CEILING_BYTES);
+    }
+
+    @Test
+    void backupAcrossBatchBoundaries_restoresEverySession_andReportsTheBadOnes() {
+        BackupDecryptionKey key = BackupDecryptionKey.generate(RANDOM);
+        ObjectNode body = JSON.objectNode();
+        ObjectNode rooms = body.putObject("rooms");
+        Set<String> expected = new HashSet<>();
+        int perRoom = 420;
+        for (int r = 0; r < 3; r++) {
+            String roomId = "!backup-" + r + "-" + ImportFixtures.unique("r") + ":example.org";
+            ObjectNode sessions = rooms.putObject(roomId).putObject("sessions");
+            for (int i = 0; i < perRoom; i++) {
+                String export = randomExport();
+                ObjectNode plain = JSON.objectNode().put("algorithm", "m.megolm.v1.aes-sha2")
+                        .put("sender_key", CLAIMED_CURVE).put("session_key", export);
+                plain.putArray("forwarding_curve25519_key_chain");
+                ObjectNode data = JSON.objectNode().put("first_message_index", 0).put("forwarded_count", 0)
+                        .put("is_verified", false);
+                data.set("session_data", BackupCipher.encrypt(plain.toString(), key.publicKey(), RANDOM));
+                sessions.set(sessionIdOf(export), data);
+                expected.add(sessionIdOf(export));
+            }
+        }
+        rooms.put("!malformed-" + ImportFixtures.unique("r") + ":example.org", "not a room entry");
+        List<long[]> progress = new ArrayList<>();
+
+        ImportResult result = keytrail.importBackup(key.toRecoveryKey(), body,
+                (done, total) -> progress.add(new long[] {done, total}));
+
+        assertThat(result.imported()).extracting(ImportResult.Imported::sessionId).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(result.failed()).hasSize(1);
+        assertThat(result.failed().get(0).code()).isEqualTo("INVALID_INPUT");
+        assertThat(progress.get(progress.size() - 1)).containsExactly(3L * perRoom + 1, 3L * perRoom + 1);
+        assertThat(progress.size()).isGreaterThanOrEqualTo(3);
+    }
+}

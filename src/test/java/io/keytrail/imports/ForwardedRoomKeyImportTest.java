@@ -1,0 +1,120 @@
+package io.keytrail.imports;
+
+import static io.keytrail.imports.ImportFixtures.JSON;
+import static io.keytrail.imports.ImportFixtures.account;
+import static io.keytrail.imports.ImportFixtures.decrypt;
+import static io.keytrail.imports.ImportFixtures.eventsOf;
+import static io.keytrail.imports.ImportFixtures.payloadsOf;
+import static io.keytrail.imports.ImportFixtures.room;
+import static io.keytrail.imports.ImportFixtures.roomKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.api.Keytrail;
+import io.keytrail.imports.ImportFixtures.Sender;
+import io.keytrail.intake.IntakeException;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.matrix.fixture.KeysQueryBody;
+import io.keytrail.matrix.fixture.TestAccount;
+import io.keytrail.session.SessionEvents.SessionImported;
+import io.keytrail.trust.SenderData;
+
+/** {@code m.forwarded_room_key}: an import (legacy), whose forwarding chain gains the forwarder's key. */
+@ImportsSpringTest
+class ForwardedRoomKeyImportTest {
+    private static final OwnDevice ME = account("me").ownDevice("DEV");
+
+    @Autowired
+    Keytrail keytrail;
+    @Autowired
+    EventStore eventStore;
+
+    private final TestAccount alice = account("alice");
+    private final TestAccount bob = account("bob");
+    private final TestAccount carol = account("carol");
+
+    /** Bob's device forwards Alice's session, which Carol's device had forwarded to him before. */
+    private ObjectNode forwarded(Sender s, int index) {
+        ObjectNode plaintext = bob.roomKeyPlaintext("DEV", ME, s.roomId, s.sessionId(), s.exportAt(index),
+                Optional.empty());
+        plaintext.put("type", "m.forwarded_room_key");
+        ObjectNode content = (ObjectNode) plaintext.get("content");
+        content.put("sender_key", alice.device("DEV").curve25519().toBase64());
+        content.put("sender_claimed_ed25519_key", alice.device("DEV").ed25519().publicKey().toBase64());
+        content.putArray("forwarding_curve25519_key_chain").add(carol.device("DEV").curve25519().toBase64());
+        ObjectNode input = JSON.objectNode().put("type", "forwarded_room_key").put("sender", bob.userId())
+                .put("sender_key", bob.device("DEV").curve25519().toBase64());
+        input.set("plaintext", plaintext);
+        return input;
+    }
+
+    @Test
+    void forwardedKey_isALegacyImport_withTheForwarderAppendedToTheChain() {
+        Sender s = new Sender(room(), 1);
+
+        ObjectNode result = keytrail.process(forwarded(s, 0));
+
+        assertThat(result.path("failed")).isEmpty();
+        assertThat(result.at("/imported/0/sender_data")).isEqualTo(LegacyImportSemanticsTest.LEGACY);
+        SessionImported event = (SessionImported) payloadsOf(eventStore, s.aggregateId()).get(0);
+        assertThat(event.source()).isEqualTo("FORWARDED");
+        assertThat(event.claimedSenderKey()).isEqualTo(alice.device("DEV").curve25519().toBase64());
+        assertThat(event.claimedEd25519()).isEqualTo(alice.device("DEV").ed25519().publicKey().toBase64());
+        assertThat(event.forwardingChain()).containsExactly(carol.device("DEV").curve25519().toBase64(),
+                bob.device("DEV").curve25519().toBase64());
+        assertThat(keytrail.process(decrypt("CROSS_SIGNED_OR_LEGACY", alice.userId(), s, 0))
+                .at("/plaintext/content/body").asText()).isEqualTo("message 0");
+        LegacyImportSemanticsTest.assertWithheldAsInsecureSource(keytrail, decrypt("CROSS_SIGNED", alice.userId(), s, 0));
+    }
+
+    @Test
+    void forwardedCopyOfAnAuthenticatedSession_neverLowersItsTrust() {
+        Sender s = new Sender(room(), 1);
+        ObjectNode keys = JSON.objectNode().put("type", "keys_query_response");
+        keys.set("body", KeysQueryBody.of(alice));
+        keytrail.process(keys);
+        keytrail.process(roomKey(alice, ME, s, 0, Optional.empty()));
+
+        ObjectNode result = keytrail.process(forwarded(s, 0));
+
+        assertThat(result.at("/imported/0/sender_data").has("SenderUnverified")).isTrue();
+        assertThat(eventsOf(eventStore, s.aggregateId())).containsExactly("SessionReceived", "SessionCopyKept");
+        assertThat(keytrail.session(s.roomId, s.sessionId()).orElseThrow().senderData())
+                .isInstanceOf(SenderData.SenderUnverified.class);
+    }
+
+    @Test
+    void forwardedKeyFromAnotherSenderThanItsEnvelope_isRefused() {
+        ObjectNode input = forwarded(new Sender(room(), 1), 0).put("sender", carol.userId());
+        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(IntakeException.class,
+                e -> assertThat(e.code()).isEqualTo("MISMATCHED_SENDER"));
+    }
+
+    @Test
+    void forwardedKeyWhoseSessionKeyIsAnotherSessions_fails() {
+        Sender s = new Sender(room(), 1);
+        ObjectNode input = forwarded(s, 0);
+        ((ObjectNode) input.at("/plaintext/content")).put("session_key", new Sender(s.roomId, 1).exportAt(0));
+
+        ObjectNode result = keytrail.process(input);
+
+        assertThat(result.path("imported")).isEmpty();
+        assertThat(result.at("/failed/0/code").asText()).isEqualTo("INVALID_SESSION_KEY");
+        assertThat(keytrail.session(s.roomId, s.sessionId())).isEmpty();
+    }
+
+    @Test
+    void forwardedKeyInput_isStrict() {
+        ObjectNode input = forwarded(new Sender(room(), 1), 0).put("keys", "[]");
+        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(IntakeException.class,
+                e -> assertThat(e.code()).isEqualTo("INVALID_INPUT"));
+    }
+}
