@@ -49,7 +49,7 @@ public class SessionRow {
     private String sealedSessionKey;
     private boolean sharedHistory;
     /** JSON array of the curve25519 keys that forwarded an imported session (a claim); null otherwise. */
-    @Lob
+    @Column(length = 65535)
     private String forwardingChainJson;
 
     protected SessionRow() {
