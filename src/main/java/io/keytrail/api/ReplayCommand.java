@@ -53,6 +53,11 @@ public final class ReplayCommand {
      * @param stderr  where messages and logs go
      */
     public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+        return run(args, stdout, stderr, null);
+    }
+
+    /** @param tempParent where the throwaway store is created ({@code null}: the system's temp directory) */
+    static int run(String[] args, PrintStream stdout, PrintStream stderr, Path tempParent) {
         Path file = null;
         Path store = null;
         for (int i = 1; i < args.length; i++) {
@@ -86,7 +91,8 @@ public final class ReplayCommand {
         boolean throwaway = store == null;
         Path dir;
         try {
-            dir = throwaway ? Files.createTempDirectory("keytrail-replay-") : Files.createDirectories(store);
+            dir = !throwaway ? Files.createDirectories(store) : tempParent == null
+                    ? Files.createTempDirectory("keytrail-replay-") : Files.createTempDirectory(tempParent, "keytrail-replay-");
         } catch (IOException e) {
             stderr.println("replay: cannot use " + store + " as the store: " + e);
             return 2;

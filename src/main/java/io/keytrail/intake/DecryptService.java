@@ -100,7 +100,8 @@ public class DecryptService {
             VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
             JsonNode levelJson = VerificationJson.write(level);
             throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED, "policy " + policy
-                    + " withholds this message: the sender's verification level is " + levelJson, levelJson);
+                    + " withholds this message: the sender's verification level is "
+                    + (levelJson.isTextual() ? levelJson.textValue() : levelJson.toString()), levelJson);
         }
         return new Decrypted(plaintext, VerificationJson.write(result.state()), result.senderDevice().orElse(null));
     }
