@@ -236,6 +236,44 @@ class ApiControllerTest {
     }
 
     @Test
+    void roomKeyForAnotherDeviceOfOurUser_is422RecipientMismatch() throws Exception {
+        assertThat(post("/api/v1/inputs", Story.ownDevice()).status()).isEqualTo(200);
+        Story story = new Story();
+
+        Answer answer = post("/api/v1/inputs", story.roomKey(Story.ME_ACCOUNT.ownDevice("MYOTHERDEVICE")));
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.code()).isEqualTo("RECIPIENT_MISMATCH");
+        assertThat(answer.body().at("/error/message").textValue()).contains("recipient_keys.ed25519");
+    }
+
+    @Test
+    void roomKeyWhosePayloadNamesAnotherSender_is422MismatchedSender() throws Exception {
+        Story story = new Story();
+        ObjectNode input = story.roomKey().put("sender", "@mallory:example.org");
+
+        Answer answer = post("/api/v1/inputs", input);
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.code()).isEqualTo("MISMATCHED_SENDER");
+    }
+
+    @Test
+    void verificationInputs_answerUpdatedOnly_withoutRejected() throws Exception {
+        Story story = knownSession();
+
+        Answer verified = post("/api/v1/inputs", story.verifyMasterKey());
+        Answer withdrawn = post("/api/v1/inputs", new ObjectMapper().createObjectNode()
+                .put("type", "withdraw_verification").put("user_id", story.sender.userId()));
+
+        assertThat(names(verified.body().get("result"))).containsExactly("updated");
+        assertThat(verified.body().at("/result/updated/0/sender_data/SenderVerified/device_id").textValue())
+                .isEqualTo(story.deviceId);
+        assertThat(names(withdrawn.body().get("result"))).containsExactly("updated");
+        assertThat(withdrawn.body().at("/result/updated")).isEmpty();
+    }
+
+    @Test
     void roomKeyFromATamperedDevice_is410SessionDiscarded() throws Exception {
         Story story = new Story();
         Answer keys = post("/api/v1/inputs", story.tamperedKeysQuery());
@@ -247,6 +285,9 @@ class ApiControllerTest {
         assertThat(answer.code()).isEqualTo("SESSION_DISCARDED");
         assertThat(get("/api/v1/sessions/" + encode(story.room) + "/" + encode(story.sessionId())).body()
                 .get("discarded").booleanValue()).isTrue();
+        Answer decrypt = post("/api/v1/decrypt", decryptBody(story, "SHOW_ALL", story.encrypt("x"), story.eventId("x")));
+        assertThat(decrypt.status()).isEqualTo(410);
+        assertThat(decrypt.code()).isEqualTo("SESSION_DISCARDED");
     }
 
     @Test

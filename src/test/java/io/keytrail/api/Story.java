@@ -33,16 +33,30 @@ final class Story {
     final TestAccount sender;
     final String deviceId = "DEVICE" + tag.toUpperCase();
     final OutboundGroupSession session;
-    private final String sessionKey;
+    private final Ed25519KeyPair signingKey;
+    private String sessionKey;
 
     Story() {
-        this(OutboundGroupSession.create(RANDOM));
+        this(randomSigningKey());
     }
 
-    private Story(OutboundGroupSession session) {
+    private Story(Ed25519KeyPair signingKey) {
         this.sender = TestAccount.create("@sender-" + tag + ":example.org", "sender-" + tag, deviceId);
-        this.session = session;
+        this.signingKey = signingKey;
+        this.session = OutboundGroupSession.fromSecrets(MegolmRatchet.of(0, randomRatchet()), signingKey);
         this.sessionKey = session.sessionKey().toBase64();
+    }
+
+    private static Ed25519KeyPair randomSigningKey() {
+        byte[] seed = new byte[32];
+        RANDOM.nextBytes(seed);
+        return Ed25519KeyPair.fromSeed(seed);
+    }
+
+    private static byte[] randomRatchet() {
+        byte[] ratchet = new byte[MegolmRatchet.LENGTH];
+        RANDOM.nextBytes(ratchet);
+        return ratchet;
     }
 
     /** A story whose session id satisfies {@code wanted} (for ids with '/' and '+'); deterministic. */
@@ -53,11 +67,9 @@ final class Story {
             for (int i = 0; i < signing.length; i++) {
                 signing[i] = (byte) (seed[i % seed.length] + i * 13);
             }
-            if (wanted.test(Ed25519KeyPair.fromSeed(signing).publicKey().toBase64())) {
-                byte[] ratchet = new byte[MegolmRatchet.LENGTH];
-                RANDOM.nextBytes(ratchet);
-                return new Story(OutboundGroupSession.fromSecrets(MegolmRatchet.of(0, ratchet),
-                        Ed25519KeyPair.fromSeed(signing)));
+            Ed25519KeyPair key = Ed25519KeyPair.fromSeed(signing);
+            if (wanted.test(key.publicKey().toBase64())) {
+                return new Story(key);
             }
         }
         throw new IllegalStateException("no session id found");
@@ -107,13 +119,31 @@ final class Story {
                 .put("master_key", sender.masterKey().publicKey().toBase64());
     }
 
+    /** Room keys from now on share the session from its current index (earlier messages stay unknown). */
+    Story shareFromCurrentIndex() {
+        sessionKey = session.sessionKey().toBase64();
+        return this;
+    }
+
     /** Encrypts the next message of the session: {@code {"type","content","room_id"}}. */
     String encrypt(String body) {
+        return session.encrypt(payload(body, room));
+    }
+
+    static String payload(String body, String roomId) {
         ObjectNode payload = JSON.objectNode();
         payload.put("type", "m.room.message");
         payload.putObject("content").put("msgtype", "m.text").put("body", body);
-        payload.put("room_id", room);
-        return session.encrypt(payload.toString());
+        if (roomId != null) {
+            payload.put("room_id", roomId);
+        }
+        return payload.toString();
+    }
+
+    /** Signed by the session's key, but encrypted with another ratchet: the MAC cannot match. */
+    String encryptWithForeignRatchet(String body) {
+        return OutboundGroupSession.fromSecrets(MegolmRatchet.of(session.messageIndex(), randomRatchet()), signingKey)
+                .encrypt(payload(body, room));
     }
 
     ObjectNode decrypt(String policy, String ciphertext, String eventId) {
