@@ -98,24 +98,37 @@ public class ApiController {
         if (!input.isObject()) {
             throw IntakeException.invalidInput("the body must be {\"room_id\",\"policy\",\"event\"}");
         }
+        if (input.has("type") && !"decrypt".equals(input.get("type").textValue())) {
+            throw IntakeException.invalidInput("POST /api/v1/decrypt takes a decrypt input; send "
+                    + input.get("type") + " inputs to /api/v1/inputs");
+        }
         ObjectNode typed = ((ObjectNode) input).deepCopy();
         typed.put("type", "decrypt");
         return inputs(typed.toString());
     }
 
-    /** A session's sender data; the session id may contain '/', so it takes the rest of the path. */
+    /**
+     * A session's sender data. Session ids are base64 and may contain '/' and '+': send them
+     * URL-encoded ({@code %2F}, {@code %2B}); a raw '/' works too, since the id takes the rest of the path.
+     */
     @GetMapping("/sessions/{roomId}/{*sessionId}")
     public ResponseEntity<JsonNode> session(@PathVariable String roomId, @PathVariable String sessionId) {
         String id = sessionId.startsWith("/") ? sessionId.substring(1) : sessionId;
+        if (id.isEmpty()) {
+            throw IntakeException.invalidInput("GET /api/v1/sessions/{room_id}/{session_id}: the session id is missing");
+        }
         return keytrail.session(roomId, id)
                 .<ResponseEntity<JsonNode>>map(view -> ResponseEntity.ok(sessionJson(view)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(errorBody(
                         new IntakeException(ErrorCodes.UNKNOWN_SESSION, "no session " + id + " in " + roomId))));
     }
 
+    /** {@code {"room_id","session_id","sender_data","imported","discarded"}}, in that order. */
     private ObjectNode sessionJson(SessionView view) {
         ObjectNode out = Views.session(mapper, view);
+        boolean discarded = out.remove("discarded").booleanValue();
         out.put("imported", view.imported());
+        out.put("discarded", discarded);
         return out;
     }
 

@@ -15,14 +15,20 @@ final class CliContext {
 
     /**
      * The settings go in as command-line arguments, the highest precedence, so that neither
-     * application.yml nor the environment can point a tool at another store or at a homeserver.
+     * application.yml nor the environment (a profile, database credentials, a homeserver) can point a
+     * tool at another store or make it call out: keys come only from the input.
      */
     static ConfigurableApplicationContext start(Path dir) {
         SpringApplication app = new SpringApplication(KeytrailApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
+        app.setRegisterShutdownHook(false);
         Path home = dir.toAbsolutePath();
         return app.run(
-                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail"),
+                "--spring.profiles.active=replay",
+                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE",
+                "--spring.datasource.username=sa",
+                "--spring.datasource.password=",
+                "--spring.sql.init.platform=h2",
                 "--keytrail.data-dir=" + home,
                 "--keytrail.homeserver.base-url=",
                 "--logging.config=classpath:logback-replay.xml",

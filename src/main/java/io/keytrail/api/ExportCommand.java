@@ -72,7 +72,7 @@ public final class ExportCommand {
             return 2;
         }
         System.setOut(stderr);
-        try (ConfigurableApplicationContext context = ReplayCommand.start(store)) {
+        try (ConfigurableApplicationContext context = CliContext.start(store)) {
             KeyExportService.ExportedFile file = context.getBean(KeyExportService.class)
                     .export(passphrase, new KeyExportService.Selection(rooms, sessions), rounds);
             stdout.print(file.text());

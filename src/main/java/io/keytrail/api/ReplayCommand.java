@@ -1,18 +1,16 @@
 package io.keytrail.api;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,124 +18,146 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.KeytrailApplication;
 import io.keytrail.directory.Directory;
+import io.keytrail.directory.SessionRow;
 import io.keytrail.intake.ErrorCodes;
 import io.keytrail.intake.ImportProgress;
-import io.keytrail.intake.SessionView;
+import io.keytrail.intake.SessionViews;
 
 /**
  * {@code java -jar keytrail.jar replay FILE.jsonl [--store DIR]}: the output contract of design
  * section 10. Standard output carries only the result lines; everything else (Spring, Axon,
- * Hibernate logs) goes to standard error.
+ * Hibernate logs, and anything a library prints to {@code System.out}) goes to standard error.
+ *
+ * <p>Exit status: 0 when the file was processed (bad inputs are reported on their lines), 2 for a
+ * usage error or a file or store that cannot be used, 1 when the engine itself failed.
  */
 public final class ReplayCommand {
     static final int PROGRESS_THRESHOLD = 1000;
 
+    static final String USAGE = "usage: java -jar keytrail.jar replay FILE.jsonl [--store DIR]\n"
+            + "  FILE.jsonl   a recording, one input object per line (design section 10)\n"
+            + "  --store DIR  keep the store in DIR (created if missing; a later replay continues from it);\n"
+            + "               without it a throwaway store is used and deleted at the end";
+
     private ReplayCommand() {
     }
 
-    /** @return the process exit code: 0 when the file was processed, 2 for a usage or file error */
     public static int run(String[] args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
+        return run(args, System.out, System.err);
+    }
+
+    /**
+     * @param args    {@code replay FILE [--store DIR]} ({@code args[0]} is the word {@code replay})
+     * @param stdout  where the result lines go
+     * @param stderr  where messages and logs go
+     */
+    public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+        return run(args, stdout, stderr, null);
+    }
+
+    /** @param tempParent where the throwaway store is created ({@code null}: the system's temp directory) */
+    static int run(String[] args, PrintStream stdout, PrintStream stderr, Path tempParent) {
         Path file = null;
         Path store = null;
         for (int i = 1; i < args.length; i++) {
-            if ("--store".equals(args[i]) && i + 1 < args.length) {
+            String arg = args[i];
+            if ("--help".equals(arg) || "-h".equals(arg)) {
+                stderr.println(USAGE);
+                return 0;
+            } else if ("--store".equals(arg)) {
+                if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+                    stderr.println("replay: --store needs a directory");
+                    return usage(stderr);
+                }
                 store = Path.of(args[++i]);
-            } else if (args[i].startsWith("--store=")) {
-                store = Path.of(args[i].substring("--store=".length()));
-            } else if (file == null && !args[i].startsWith("--")) {
-                file = Path.of(args[i]);
+            } else if (arg.startsWith("--store=") && arg.length() > "--store=".length()) {
+                store = Path.of(arg.substring("--store=".length()));
+            } else if (file == null && !arg.startsWith("-")) {
+                file = Path.of(arg);
             } else {
-                stderr.println("replay: unexpected argument " + args[i]);
+                stderr.println("replay: unexpected argument " + arg);
                 return usage(stderr);
             }
         }
         if (file == null) {
+            stderr.println("replay: no recording given");
             return usage(stderr);
         }
-        if (!Files.isReadable(file)) {
-            stderr.println("replay: cannot read " + file);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            stderr.println("replay: cannot read " + file + (Files.isDirectory(file) ? " (a directory)" : " (no such file)"));
             return 2;
         }
         boolean throwaway = store == null;
+        Path dir;
         try {
-            Path dir = throwaway ? Files.createTempDirectory("keytrail-replay-") : store;
-            Files.createDirectories(dir);
-            System.setOut(stderr);
-            try (PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
-                 ConfigurableApplicationContext context = start(dir)) {
-                replay(context, file, out);
-                out.flush();
-            } finally {
-                System.setOut(stdout);
-                if (throwaway) {
-                    deleteTree(dir);
-                }
-            }
+            dir = !throwaway ? Files.createDirectories(store) : tempParent == null
+                    ? Files.createTempDirectory("keytrail-replay-") : Files.createTempDirectory(tempParent, "keytrail-replay-");
+        } catch (IOException e) {
+            stderr.println("replay: cannot use " + store + " as the store: " + e);
+            return 2;
+        }
+        PrintStream systemOut = System.out;
+        // Libraries that print to System.out must not mix with the result lines.
+        System.setOut(stderr);
+        // Not closed: standard output belongs to the caller.
+        Writer out = new OutputStreamWriter(stdout, StandardCharsets.UTF_8);
+        try (ConfigurableApplicationContext context = CliContext.start(dir)) {
+            replay(context, file, out);
             return 0;
         } catch (IOException e) {
-            stderr.println("replay: " + e.getMessage());
+            stderr.println("replay: cannot read " + file + ": " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            stderr.println("replay: the engine failed: " + e);
+            stderr.println("replay: the engine failed (store " + dir.toAbsolutePath() + "): " + e);
             e.printStackTrace(stderr);
             return 1;
+        } finally {
+            System.setOut(systemOut);
+            if (throwaway) {
+                deleteTree(dir);
+            }
         }
     }
 
-    /**
-     * Starts the engine on {@code dir}. The settings go in as command-line arguments, the highest
-     * precedence, so that neither application.yml nor the environment can point a replay at the
-     * service's own store or at a homeserver: keys come only from the recording.
-     */
-    static ConfigurableApplicationContext start(Path dir) {
-        SpringApplication app = new SpringApplication(KeytrailApplication.class);
-        app.setWebApplicationType(WebApplicationType.NONE);
-        Path home = dir.toAbsolutePath();
-        return app.run(
-                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail"),
-                "--keytrail.data-dir=" + home,
-                "--keytrail.homeserver.base-url=",
-                "--logging.config=classpath:logback-replay.xml",
-                "--spring.main.log-startup-info=false");
-    }
-
-    static void replay(ConfigurableApplicationContext context, Path file, PrintWriter out) throws IOException {
+    /** Writes one result line per non-blank input line, then one line per stored session. */
+    static void replay(ConfigurableApplicationContext context, Path file, Writer out) throws IOException {
         replay(context, file, out, System.err);
     }
 
     /** As above; progress of big imports goes to {@code progressOut} (standard error), never to {@code out}. */
-    static void replay(ConfigurableApplicationContext context, Path file, PrintWriter out, PrintStream progressOut)
+    static void replay(ConfigurableApplicationContext context, Path file, Writer out, PrintStream progressOut)
             throws IOException {
         ObjectMapper mapper = context.getBean(ObjectMapper.class);
         InputProcessor processor = context.getBean(InputProcessor.class);
-        int lineNumber = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
+        try (RecordingReader reader = new RecordingReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+                RecordingReader.DEFAULT_MAX_LINE_BYTES)) {
+            RecordingReader.Line line;
+            while ((line = reader.next()) != null) {
+                if (line.blank()) {
                     continue;
                 }
                 ObjectNode outcome = mapper.createObjectNode();
-                outcome.put("line", lineNumber);
-                outcome.setAll(runLine(mapper, processor, line, progress(progressOut, lineNumber)));
-                out.println(mapper.writeValueAsString(outcome));
+                outcome.put("line", line.number());
+                outcome.setAll(runLine(mapper, processor, line, progress(progressOut, line.number())));
+                writeLine(mapper, outcome, out);
             }
         }
-        for (var row : context.getBean(Directory.class).allSessions()) {
-            SessionView view = io.keytrail.intake.SessionViews.of(row);
+        for (SessionRow row : context.getBean(Directory.class).allSessions()) {
             ObjectNode session = mapper.createObjectNode();
-            session.set("session", Views.session(mapper, view));
-            out.println(mapper.writeValueAsString(session));
+            session.set("session", Views.session(mapper, SessionViews.of(row)));
+            writeLine(mapper, session, out);
         }
     }
 
+    private static void writeLine(ObjectMapper mapper, ObjectNode json, Writer out) throws IOException {
+        out.write(mapper.writeValueAsString(json));
+        out.write('\n');
+        out.flush();
+    }
+
     /** Imports of at least {@value #PROGRESS_THRESHOLD} sessions report each batch on standard error. */
-    static ImportProgress progress(PrintStream err, int lineNumber) {
+    static ImportProgress progress(PrintStream err, long lineNumber) {
         long start = System.nanoTime();
         return (done, total) -> {
             if (total < PROGRESS_THRESHOLD) {
@@ -152,23 +172,30 @@ public final class ReplayCommand {
         };
     }
 
-    private static ObjectNode runLine(ObjectMapper mapper, InputProcessor processor, String line,
+    private static ObjectNode runLine(ObjectMapper mapper, InputProcessor processor, RecordingReader.Line line,
                                       ImportProgress progress) {
+        if (line.problem() != null) {
+            return invalid(mapper, line.problem());
+        }
         JsonNode input;
         try {
-            input = JsonInput.parse(line);
+            input = JsonInput.parse(line.text());
         } catch (JsonProcessingException e) {
-            ObjectNode out = mapper.createObjectNode();
-            ObjectNode error = out.putObject("error");
-            error.put("code", ErrorCodes.INVALID_INPUT);
-            error.put("message", "the line is not valid JSON: " + e.getOriginalMessage());
-            return out;
+            return invalid(mapper, "the line is not valid JSON: " + e.getOriginalMessage());
         }
         return Outcomes.run(mapper, processor, input, progress);
     }
 
+    private static ObjectNode invalid(ObjectMapper mapper, String message) {
+        ObjectNode out = mapper.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("code", ErrorCodes.INVALID_INPUT);
+        error.put("message", message);
+        return out;
+    }
+
     private static int usage(PrintStream err) {
-        err.println("usage: java -jar keytrail.jar replay FILE.jsonl [--store DIR]");
+        err.println(USAGE);
         return 2;
     }
 

@@ -13,6 +13,7 @@ import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.crypto.megolm.InboundGroupSession;
 import io.keytrail.crypto.megolm.MegolmException;
 import io.keytrail.directory.Directory;
+import io.keytrail.directory.MessageIndexLedger;
 import io.keytrail.directory.SessionRow;
 import io.keytrail.session.SessionKeyVault;
 import io.keytrail.trust.SenderData;
@@ -26,6 +27,11 @@ import io.keytrail.trust.VerificationStates;
  * Decrypts {@code m.room.encrypted} Megolm events under a policy (design section 7): find the session
  * by room and session id only, decrypt and authenticate, map the sender data to a verification
  * state (MismatchedSender first) and let the policy decide whether the plaintext is shown.
+ *
+ * <p>Replay protection (Matrix spec, Megolm): the first event that decrypts a message index owns it;
+ * the same index under another {@code event_id} is refused ({@code INVALID_INPUT}, design section 10
+ * has no dedicated code), the same event may be decrypted again. An event without {@code event_id}
+ * cannot be told apart from another and is decrypted without being remembered.
  */
 @Component
 public class DecryptService {
@@ -33,10 +39,12 @@ public class DecryptService {
     private final ObjectMapper mapper = new ObjectMapper();
     private final Directory directory;
     private final SessionKeyVault vault;
+    private final MessageIndexLedger ledger;
 
-    public DecryptService(Directory directory, SessionKeyVault vault) {
+    public DecryptService(Directory directory, SessionKeyVault vault, MessageIndexLedger ledger) {
         this.directory = directory;
         this.vault = vault;
+        this.ledger = ledger;
     }
 
     public record Decrypted(ObjectNode plaintext, JsonNode verificationState, String senderDevice) {
@@ -57,6 +65,7 @@ public class DecryptService {
                     + " differs from the room it arrived in (" + roomId + ")");
         }
         String sender = requiredText(event, "sender", "event.sender");
+        String eventId = event.has("event_id") ? requiredText(event, "event_id", "event.event_id") : null;
         JsonNode content = event.path("content");
         if (!MEGOLM.equals(content.path("algorithm").textValue())) {
             throw IntakeException.invalidInput("content.algorithm must be " + MEGOLM);
@@ -72,18 +81,27 @@ public class DecryptService {
         }
         InboundGroupSession session = InboundGroupSession.fromExport(
                 ExportedSessionKey.parse(vault.open(row.getSealedSessionKey(), row.getAggregateId())));
-        ObjectNode plaintext = plaintextOf(decryptOrFail(session, ciphertext));
+        DecryptedMessage message = decryptOrFail(session, ciphertext);
+        ObjectNode plaintext = plaintextOf(message);
         if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
             throw IntakeException.invalidInput("the decrypted payload names room " + plaintext.path("room_id")
                     + ", but the event arrived in " + roomId + " (replayed into another room?)");
+        }
+        if (eventId != null) {
+            String owner = ledger.claim(row.getAggregateId(), message.messageIndex(), eventId);
+            if (!owner.equals(eventId)) {
+                throw IntakeException.invalidInput("replayed message: index " + message.messageIndex() + " of session "
+                        + sessionId + " was already decrypted for event " + owner + ", not " + eventId);
+            }
         }
         SenderData senderData = SessionViews.of(row).senderData();
         VerificationStates.Result result = VerificationStates.of(senderData, row.isImported(), sender);
         if (!policy.allows(result.state(), senderData.legacySession())) {
             VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
+            JsonNode levelJson = VerificationJson.write(level);
             throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED, "policy " + policy
-                    + " withholds this message: the sender's verification level is " + level,
-                    VerificationJson.write(level));
+                    + " withholds this message: the sender's verification level is "
+                    + (levelJson.isTextual() ? levelJson.textValue() : levelJson.toString()), levelJson);
         }
         return new Decrypted(plaintext, VerificationJson.write(result.state()), result.senderDevice().orElse(null));
     }

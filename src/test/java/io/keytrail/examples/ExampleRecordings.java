@@ -73,7 +73,10 @@ public final class ExampleRecordings {
         lines.add(keysQuery(new KeysQueryBody().account(DAVE)
                 .device(DAVE, "DAVETABLET", DeviceSigning.BAD_CROSS_SIGNATURE).build()).toString());
         lines.add(roomKey(DAVE, "DAVETABLET", me, dave.sessionId(), daveKey, Optional.empty()).toString());
-        // 13: not JSON at all.
+        // 13: the homeserver re-sends Alice's message as a new event: the index is taken, a replay.
+        lines.add(decrypt("SHOW_ALL", ALICE.userId(), alice.sessionId(), aliceMessage,
+                "$replayed-" + eventId(alice.sessionId(), aliceMessage).substring(1)).toString());
+        // 14: not JSON at all.
         lines.add("{\"type\": \"room_key\", oops");
         return lines;
     }
@@ -113,13 +116,23 @@ public final class ExampleRecordings {
         return line;
     }
 
+    /** The event id depends on the message only: line 8 is the same event with its sender rewritten. */
     private static ObjectNode decrypt(String policy, String sender, String sessionId, String ciphertext) {
+        return decrypt(policy, sender, sessionId, ciphertext, eventId(sessionId, ciphertext));
+    }
+
+    private static String eventId(String sessionId, String ciphertext) {
+        return "$" + Integer.toHexString((sessionId + ciphertext).hashCode()) + ":example.org";
+    }
+
+    private static ObjectNode decrypt(String policy, String sender, String sessionId, String ciphertext,
+                                      String eventId) {
         ObjectNode line = JSON.objectNode().put("type", "decrypt").put("room_id", ROOM).put("policy", policy);
         ObjectNode event = line.putObject("event");
         event.put("type", "m.room.encrypted");
         event.put("sender", sender);
         event.put("room_id", ROOM);
-        event.put("event_id", "$" + Integer.toHexString((sessionId + ciphertext + sender).hashCode()) + ":example.org");
+        event.put("event_id", eventId);
         event.put("origin_server_ts", 1_790_000_000_000L);
         ObjectNode content = event.putObject("content");
         content.put("algorithm", "m.megolm.v1.aes-sha2");
@@ -128,10 +141,20 @@ public final class ExampleRecordings {
         return line;
     }
 
-    /** Rewrites the recordings under {@code examples/}: {@code mvn -q exec:java} is not needed, run from the IDE or jshell. */
+    /**
+     * Rewrites the recordings under {@code examples/} (run from the IDE, or see the README). After a
+     * change, regenerate {@code quickstart.expected.jsonl} with {@code replay} and review the diff.
+     */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "examples");
         Files.createDirectories(dir);
-        Files.write(dir.resolve("quickstart.jsonl"), quickstart(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("quickstart.jsonl"), jsonLines(quickstart()), StandardCharsets.UTF_8);
+    }
+
+    /** One line each, every line ending in {@code \n} whatever the platform. */
+    public static String jsonLines(List<String> lines) {
+        StringBuilder out = new StringBuilder();
+        lines.forEach(line -> out.append(line).append('\n'));
+        return out.toString();
     }
 }
