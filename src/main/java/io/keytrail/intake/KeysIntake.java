@@ -38,10 +38,12 @@ public class KeysIntake {
     private final Commands commands;
     private final Directory directory;
     private final Clock clock;
+    private final UserLocks locks;
     private Instant lastRequestedAt = Instant.EPOCH;
 
-    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock) {
+    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks) {
         this.commands = new Commands(gateway);
+        this.locks = locks;
         this.directory = directory;
         this.clock = clock;
     }
@@ -70,11 +72,14 @@ public class KeysIntake {
         List<Refusal> refused = new ArrayList<>();
         Changes changes = new Changes();
         for (UserKeysSnapshot snapshot : snapshots) {
-            commands.send(new RecordKeysQuery(snapshot.userId(), requestedAt, snapshot));
+            locks.withUser(snapshot.userId(), () -> {
+                commands.send(new RecordKeysQuery(snapshot.userId(), requestedAt, snapshot));
+                redecideFor(snapshot, changes);
+                return null;
+            });
             for (KeyRejection r : snapshot.rejections()) {
                 refused.add(new Refusal(snapshot.userId(), r.what(), r.reason()));
             }
-            redecideFor(snapshot, changes);
         }
         return new KeysResult(changes.changed(), refused);
     }
@@ -103,12 +108,16 @@ public class KeysIntake {
     }
 
     public synchronized KeysResult verifyMasterKey(String userId, String masterKey) {
-        commands.send(new VerifyMasterKey(userId, masterKey));
         Changes changes = new Changes();
-        boolean current = directory.identityOf(userId).map(i -> masterKey.equals(i.getMasterKey())).orElse(false);
-        if (current) {
-            upgradeVerified(userId, masterKey, changes);
-        }
+        locks.withUser(userId, () -> {
+            commands.send(new VerifyMasterKey(userId, masterKey));
+            boolean current = directory.identityOf(userId).map(i -> masterKey.equals(i.getMasterKey()))
+                    .orElse(false);
+            if (current) {
+                upgradeVerified(userId, masterKey, changes);
+            }
+            return null;
+        });
         return new KeysResult(changes.changed(), null);
     }
 
@@ -119,12 +128,15 @@ public class KeysIntake {
     }
 
     public synchronized KeysResult withdrawVerification(String userId) {
-        commands.send(new WithdrawVerification(userId));
         Changes changes = new Changes();
-        for (SessionRow row : changes.track(directory.verificationViolationsOf(userId))) {
-            commands.send(new RedecideSenderData(row.getAggregateId(),
-                    directory.evidenceFor(userId, row.getSenderKey()), "VERIFICATION_WITHDRAWN"));
-        }
+        locks.withUser(userId, () -> {
+            commands.send(new WithdrawVerification(userId));
+            for (SessionRow row : changes.track(directory.verificationViolationsOf(userId))) {
+                commands.send(new RedecideSenderData(row.getAggregateId(),
+                        directory.evidenceFor(userId, row.getSenderKey()), "VERIFICATION_WITHDRAWN"));
+            }
+            return null;
+        });
         return new KeysResult(changes.changed(), null);
     }
 

@@ -32,15 +32,15 @@ import io.keytrail.session.SessionRef;
  */
 @Component
 public class RoomKeyIntake {
-    private final CommandGateway commands;
     private final EventGateway events;
     private final Directory directory;
+    private final UserLocks locks;
     private final Commands dispatch;
 
-    public RoomKeyIntake(CommandGateway commands, EventGateway events, Directory directory) {
-        this.commands = commands;
+    public RoomKeyIntake(CommandGateway commands, EventGateway events, Directory directory, UserLocks locks) {
         this.events = events;
         this.directory = directory;
+        this.locks = locks;
         this.dispatch = new Commands(commands);
     }
 
@@ -66,6 +66,11 @@ public class RoomKeyIntake {
             throw new IntakeException(e.code(), e.getMessage());
         }
         InboundGroupSession session = sessionFrom(payload);
+        return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
+    }
+
+    /** Reads the evidence and lets the aggregate decide, while no keys change for this sender. */
+    private SessionView decide(RoomKeyPayload payload, InboundGroupSession session, Curve25519PublicKey olmKey) {
         String creatorKey = olmKey.toBase64();
         SessionRef ref = new SessionRef(payload.roomId(), payload.sessionId());
         DecisionEvidence evidence = directory.evidenceFor(payload.sender(), creatorKey);
