@@ -1,25 +1,18 @@
 package io.keytrail.crypto;
 
-import java.util.Arrays;
-
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** A 32-byte Ed25519 public key. Only constructed by parsing, so an instance is always well formed. */
-public final class Ed25519PublicKey {
+public final class Ed25519PublicKey extends FixedLengthBytes {
     public static final int LENGTH = 32;
-    private final byte[] bytes;
 
     private Ed25519PublicKey(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes);
     }
 
     public static Ed25519PublicKey fromBytes(byte[] bytes) {
-        if (bytes == null || bytes.length != LENGTH) {
-            throw new CryptoInputException("Ed25519 public key must be " + LENGTH + " bytes, got "
-                    + (bytes == null ? "none" : bytes.length));
-        }
-        return new Ed25519PublicKey(bytes.clone());
+        return new Ed25519PublicKey(checkedCopy(bytes, LENGTH, "Ed25519 public key"));
     }
 
     public static Ed25519PublicKey parse(String base64) {
@@ -30,7 +23,7 @@ public final class Ed25519PublicKey {
     public boolean verify(byte[] message, Ed25519Signature signature) {
         Ed25519PublicKeyParameters params;
         try {
-            params = new Ed25519PublicKeyParameters(bytes, 0);
+            params = new Ed25519PublicKeyParameters(raw(), 0);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -38,28 +31,5 @@ public final class Ed25519PublicKey {
         verifier.init(false, params);
         verifier.update(message, 0, message.length);
         return verifier.verifySignature(signature.toBytes());
-    }
-
-    public byte[] toBytes() {
-        return bytes.clone();
-    }
-
-    public String toBase64() {
-        return UnpaddedBase64.encode(bytes);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Ed25519PublicKey other && Arrays.equals(bytes, other.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public String toString() {
-        return toBase64();
     }
 }
