@@ -103,9 +103,9 @@ public class HomeserverClient {
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof HttpTimeoutException) {
-            return new KeysQueryOutcome.TimedOut(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        }
-        return new KeysQueryOutcome.Unreachable(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return cause instanceof HttpTimeoutException ? new KeysQueryOutcome.TimedOut(detail)
+                : new KeysQueryOutcome.Unreachable(detail);
     }
 }

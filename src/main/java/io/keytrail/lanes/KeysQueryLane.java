@@ -15,6 +15,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -186,6 +188,15 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
             log.warn("recording the failed keys query of {} failed: {}", userId, t.toString());
             return null;
         });
+    }
+
+    /**
+     * Stops delivering at the very start of a shutdown, while the command bus still runs: whatever is
+     * in flight now is retried after the restart through the saga's persisted response timeout.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void closing() {
+        closed = true;
     }
 
     @Override
