@@ -13,6 +13,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.github.kagkarlsson.scheduler.boot.config.startup.AbstractSchedulerStarter;
+import com.github.kagkarlsson.scheduler.boot.config.startup.ContextReadyStart;
+
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -22,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -94,6 +98,8 @@ class SlowLaneIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     DeadlineManager deadlineManager;
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void unknownDeviceIsQueriedAndResolvedToSenderUnverified_withoutFurtherInput() {
@@ -212,6 +218,8 @@ class SlowLaneIntegrationTest {
     @Test
     void waitingSagaIsStoredWithItsState_andItsDeadlinesLiveInDbScheduler() {
         assertThat(deadlineManager).isInstanceOf(DbSchedulerDeadlineManager.class);
+        // Overdue deadlines at a restart must wait for Axon's beans (else they fail and wait 5 minutes).
+        assertThat(context.getBean(AbstractSchedulerStarter.class)).isInstanceOf(ContextReadyStart.class);
         TestAccount frank = RoomKeys.uniqueAccount("frank", "PHONE");
         ObjectNode frankKeys = KeysQueryBody.of(frank); // built before any request: signing takes time
         CountDownLatch stall = new CountDownLatch(1);

@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +45,7 @@ class SlowLaneRestartTest {
     Path store;
 
     @Test
-    void sessionReceivedBeforeACrashIsResolvedAfterTheRestart_withoutNewInput() {
+    void sessionReceivedBeforeACrashIsResolvedAfterTheRestart_withoutNewInput() throws SQLException {
         TestAccount ivy = RoomKeys.uniqueAccount("ivy", "PHONE");
         RoomKeys.Prepared key = RoomKeys.fromUnknownDevice(ivy, "PHONE");
         CountDownLatch never = new CountDownLatch(1);
@@ -49,16 +53,19 @@ class SlowLaneRestartTest {
             never.await(5, TimeUnit.MINUTES);
             return new Reply(500, "{}");
         })) {
-            try (ConfigurableApplicationContext first = start(silent.baseUrl())) {
+            try (ConfigurableApplicationContext first = start(silent.baseUrl(), "1s")) {
                 key.receiveOn(first.getBean(Keytrail.class));
                 await().atMost(PATIENCE).until(() -> silent.requestsFor(ivy.userId()).size() == 1);
                 await().atMost(PATIENCE).until(() -> waitingSagas(first, ivy.userId()) == 1);
             } // the query is still in flight: its answer will never come
         }
+        // As after a real crash, the restart comes late: every persisted deadline is overdue by then.
+        Timestamp lastDeadline = latestDeadline();
+        await().atMost(PATIENCE).until(() -> Instant.now().isAfter(lastDeadline.toInstant()));
 
         ObjectNode ivysKeys = KeysQueryBody.of(ivy);
         try (StubHomeserver answering = StubHomeserver.start().respond(request -> Reply.json(ivysKeys));
-             ConfigurableApplicationContext second = start(answering.baseUrl())) {
+             ConfigurableApplicationContext second = start(answering.baseUrl(), "3s")) {
             Keytrail keytrail = second.getBean(Keytrail.class);
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM, key.sessionId())
                     .orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
@@ -82,7 +89,7 @@ class SlowLaneRestartTest {
     void sessionsStoredBeforeTheSlowLaneExistedArePickedUpWhenItFirstStarts() throws Exception {
         TestAccount jack = RoomKeys.uniqueAccount("jack", "PHONE");
         RoomKeys.Prepared key = RoomKeys.fromUnknownDevice(jack, "PHONE");
-        try (ConfigurableApplicationContext withoutLane = start("")) {
+        try (ConfigurableApplicationContext withoutLane = start("", "3s")) {
             key.receiveOn(withoutLane.getBean(Keytrail.class));
         }
         try (Connection db = DriverManager.getConnection(url(), "sa", "");
@@ -93,14 +100,24 @@ class SlowLaneRestartTest {
 
         ObjectNode jacksKeys = KeysQueryBody.of(jack);
         try (StubHomeserver answering = StubHomeserver.start().respond(request -> Reply.json(jacksKeys));
-             ConfigurableApplicationContext withLane = start(answering.baseUrl())) {
+             ConfigurableApplicationContext withLane = start(answering.baseUrl(), "3s")) {
             Keytrail keytrail = withLane.getBean(Keytrail.class);
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM, key.sessionId())
                     .orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
         }
     }
 
-    private ConfigurableApplicationContext start(String homeserver) {
+    private Timestamp latestDeadline() throws SQLException {
+        try (Connection db = DriverManager.getConnection(url(), "sa", "");
+             Statement sql = db.createStatement();
+             ResultSet rows = sql.executeQuery("select max(execution_time) from scheduled_tasks")) {
+            rows.next();
+            assertThat(rows.getTimestamp(1)).as("a persisted deadline").isNotNull();
+            return rows.getTimestamp(1);
+        }
+    }
+
+    private ConfigurableApplicationContext start(String homeserver, String readTimeout) {
         return new SpringApplicationBuilder(KeytrailApplication.class)
                 .web(WebApplicationType.NONE)
                 .profiles("test")
@@ -109,7 +126,7 @@ class SlowLaneRestartTest {
                         "--keytrail.session-key-encryption-key=" + RoomKeys.SEALING_KEY,
                         "--keytrail.homeserver.base-url=" + homeserver,
                         "--keytrail.homeserver.connect-timeout=1s",
-                        "--keytrail.homeserver.read-timeout=3s",
+                        "--keytrail.homeserver.read-timeout=" + readTimeout,
                         "--keytrail.retry.initial-delay=100ms",
                         "--db-scheduler.polling-interval=100ms");
     }
