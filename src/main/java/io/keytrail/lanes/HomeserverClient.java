@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +19,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The homeserver's {@code POST /_matrix/client/v3/keys/query}, on the JDK's HTTP client. Asynchronous:
- * callers get a future that always completes normally with a {@link KeysQueryOutcome}.
+ * the future always completes normally with a {@link KeysQueryOutcome}, so no failure can end a flow.
+ * The access token goes only into the {@code Authorization} header, never into outcomes or logs.
  */
 public class HomeserverClient {
+    /** The spec's default for how long the homeserver may wait for other servers. */
+    private static final Duration FEDERATION_WAIT = Duration.ofSeconds(10);
+    private static final int ERROR_BODY_CHARS = 500;
+
     private final HttpClient http;
     private final URI endpoint;
     private final String accessToken;
@@ -29,7 +35,8 @@ public class HomeserverClient {
 
     public HomeserverClient(String baseUrl, String accessToken, Duration connectTimeout, Duration readTimeout,
                             ObjectMapper mapper) {
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        String base = baseUrl.trim();
+        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.endpoint = URI.create(base + "/_matrix/client/v3/keys/query");
         this.accessToken = accessToken;
         this.readTimeout = readTimeout;
@@ -45,35 +52,46 @@ public class HomeserverClient {
     public CompletableFuture<KeysQueryOutcome> queryKeys(Collection<String> userIds) {
         ObjectNode request = mapper.createObjectNode();
         ObjectNode deviceKeys = request.putObject("device_keys");
-        userIds.stream().sorted().forEach(u -> deviceKeys.putArray(u));
-        request.put("timeout", readTimeout.toMillis());
+        userIds.stream().sorted().forEach(deviceKeys::putArray);
+        // Leave the homeserver time to answer with what it has before our own read timeout hits.
+        Duration federationWait = readTimeout.dividedBy(2);
+        request.put("timeout", (federationWait.compareTo(FEDERATION_WAIT) < 0 ? federationWait : FEDERATION_WAIT)
+                .toMillis());
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(readTimeout)
                 .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString()));
         if (accessToken != null && !accessToken.isBlank()) {
-            builder.header("Authorization", "Bearer " + accessToken);
+            builder.header("Authorization", "Bearer " + accessToken.trim());
         }
-        return http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString())
-                .thenApply(this::interpret)
-                .exceptionally(HomeserverClient::failure);
+        try {
+            return http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString())
+                    .handle((response, error) -> error != null ? failure(error) : interpret(response));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failure(e));
+        }
     }
 
     private KeysQueryOutcome interpret(HttpResponse<String> response) {
+        String text = response.body() == null ? "" : response.body();
         if (response.statusCode() / 100 != 2) {
-            String body = response.body() == null ? "" : response.body();
-            return new KeysQueryOutcome.HttpError(response.statusCode(), body.length() > 500 ? body.substring(0, 500) : body);
+            return new KeysQueryOutcome.HttpError(response.statusCode(),
+                    text.length() > ERROR_BODY_CHARS ? text.substring(0, ERROR_BODY_CHARS) : text);
         }
         JsonNode body;
         try {
-            body = mapper.readTree(response.body());
+            body = mapper.readTree(text);
         } catch (IOException e) {
-            return new KeysQueryOutcome.Malformed("not JSON: " + e.getMessage());
+            return new KeysQueryOutcome.Malformed("the body is not JSON");
         }
         if (body == null || !body.isObject()) {
             return new KeysQueryOutcome.Malformed("the body is not a JSON object");
         }
-        Map<String, JsonNode> failures = new TreeMap<>();
         JsonNode f = body.path("failures");
+        if (!f.isMissingNode() && !f.isNull() && !f.isObject()) {
+            return new KeysQueryOutcome.Malformed("failures is not an object");
+        }
+        Map<String, JsonNode> failures = new TreeMap<>();
         if (f.isObject()) {
             f.properties().forEach(e -> failures.put(e.getKey(), e.getValue()));
         }
@@ -81,10 +99,13 @@ public class HomeserverClient {
     }
 
     private static KeysQueryOutcome failure(Throwable t) {
-        Throwable cause = t.getCause() != null ? t.getCause() : t;
-        if (cause instanceof HttpTimeoutException) {
-            return new KeysQueryOutcome.TimedOut(cause.getMessage());
+        Throwable cause = t;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
         }
-        return new KeysQueryOutcome.Unreachable(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return cause instanceof HttpTimeoutException ? new KeysQueryOutcome.TimedOut(detail)
+                : new KeysQueryOutcome.Unreachable(detail);
     }
 }

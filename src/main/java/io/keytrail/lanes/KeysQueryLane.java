@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +35,7 @@ import io.keytrail.intake.KeysIntake;
 @Component
 public class KeysQueryLane implements KeyQueries, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(KeysQueryLane.class);
+    private static final String[] SECTIONS = {"device_keys", "master_keys", "self_signing_keys", "user_signing_keys"};
 
     private final LaneProperties properties;
     private final HomeserverClient client;
@@ -42,6 +46,7 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
     private final ScheduledExecutorService timer;
     private final Map<String, Integer> due = new LinkedHashMap<>();
     private boolean flushScheduled;
+    private volatile boolean closed;
 
     public KeysQueryLane(LaneProperties properties, ObjectMapper mapper, KeysIntake keys, CommandGateway commands,
                          Clock clock) {
@@ -78,24 +83,32 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
         return backoff;
     }
 
-    /** How long an in-flight query may stay unanswered before it counts as failed (e.g. after a crash). */
+    /**
+     * How long an in-flight query may stay unanswered before it counts as failed (e.g. after a crash):
+     * the batch window plus the client's own timeouts, so that normally the client's verdict comes first.
+     */
     @Override
     public Duration responseTimeout() {
-        return properties.homeserver().readTimeout().plus(properties.homeserver().connectTimeout());
+        LaneProperties.Homeserver hs = properties.homeserver();
+        return properties.batch().window().plus(hs.connectTimeout()).plus(hs.readTimeout());
     }
 
     /** Asks for {@code userId}'s keys soon, in a batch with other users due now. Never blocks. */
     @Override
     public synchronized void request(String userId, int attempt) {
-        if (!enabled()) {
+        if (!enabled() || closed) {
             return;
         }
         due.put(userId, attempt);
-        if (due.size() >= properties.batch().maxUsers()) {
-            timer.execute(this::flush);
-        } else if (!flushScheduled) {
-            flushScheduled = true;
-            timer.schedule(this::flush, properties.batch().window().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (due.size() >= properties.batch().maxUsers()) {
+                timer.execute(this::flush);
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                timer.schedule(this::flush, properties.batch().window().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            log.debug("shutting down: the keys query of {} waits for the restart", userId);
         }
     }
 
@@ -127,27 +140,41 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
     }
 
     private void deliver(Map<String, Integer> batch, Instant requestedAt, KeysQueryOutcome outcome) {
-        if (outcome instanceof KeysQueryOutcome.Answered answered) {
-            try {
-                keys.recordKeysQuery(answered.body(), requestedAt);
-            } catch (IntakeException e) {
-                failAll(batch, requestedAt, "the response could not be read: " + e.getMessage());
-                return;
-            }
-            batch.forEach((userId, attempt) -> {
-                if (answered.unanswered(userId)) {
-                    fail(userId, requestedAt, attempt, "the user's homeserver could not be reached");
-                } else if (!mentions(answered.body(), userId)) {
-                    fail(userId, requestedAt, attempt, "the response does not mention the user");
-                }
-            });
+        if (closed) {
+            return; // shutting down: the saga's persisted timeout retries after the restart
+        }
+        if (!(outcome instanceof KeysQueryOutcome.Answered answered)) {
+            failAll(batch, requestedAt, KeysQueryOutcome.describe(outcome));
             return;
         }
-        failAll(batch, requestedAt, KeysQueryOutcome.describe(outcome));
+        try {
+            keys.recordKeysQuery(answered.body(), requestedAt);
+        } catch (IntakeException e) {
+            failAll(batch, requestedAt, "the response could not be read: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // Users already recorded ignore the failure (their saga saw the keys first).
+            log.warn("recording a keys query response failed", e);
+            failAll(batch, requestedAt, "the response could not be recorded: " + e.getClass().getSimpleName());
+            return;
+        }
+        batch.forEach((userId, attempt) -> {
+            if (answered.unanswered(userId)) {
+                fail(userId, requestedAt, attempt, "the user's homeserver could not be reached");
+            } else if (!mentions(answered.body(), userId)) {
+                fail(userId, requestedAt, attempt, "the response does not mention the user");
+            }
+        });
     }
 
+    /** The sections that make a user part of the response (as {@code KeysQueryResponse} reads it). */
     private static boolean mentions(JsonNode body, String userId) {
-        return body.path("device_keys").has(userId) || body.path("master_keys").has(userId);
+        for (String section : SECTIONS) {
+            if (body.path(section).has(userId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void failAll(Map<String, Integer> batch, Instant requestedAt, String reason) {
@@ -156,11 +183,25 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
     }
 
     private void fail(String userId, Instant requestedAt, int attempt, String reason) {
-        commands.send(new RecordKeysQueryFailure(userId, requestedAt, attempt, reason));
+        commands.send(new RecordKeysQueryFailure(userId, requestedAt, attempt, reason)).exceptionally(t -> {
+            // The saga's response timeout still turns this attempt into a retry.
+            log.warn("recording the failed keys query of {} failed: {}", userId, t.toString());
+            return null;
+        });
+    }
+
+    /**
+     * Stops delivering at the very start of a shutdown, while the command bus still runs: whatever is
+     * in flight now is retried after the restart through the saga's persisted response timeout.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void closing() {
+        closed = true;
     }
 
     @Override
     public void destroy() {
+        closed = true;
         if (timer != null) {
             timer.shutdownNow();
         }

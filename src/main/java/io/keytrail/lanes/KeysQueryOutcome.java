@@ -34,10 +34,6 @@ public sealed interface KeysQueryOutcome {
     record Malformed(String detail) implements KeysQueryOutcome {
     }
 
-    /** No homeserver is configured (replay, or an embedding service that feeds keys itself). */
-    record NotConfigured() implements KeysQueryOutcome {
-    }
-
     /** A short description for logs and events. */
     static String describe(KeysQueryOutcome outcome) {
         if (outcome instanceof Answered a) {
@@ -48,9 +44,7 @@ public sealed interface KeysQueryOutcome {
             return "timed out: " + t.detail();
         } else if (outcome instanceof Unreachable u) {
             return "unreachable: " + u.detail();
-        } else if (outcome instanceof Malformed m) {
-            return "malformed response: " + m.detail();
         }
-        return "no homeserver configured";
+        return "malformed response: " + ((Malformed) outcome).detail();
     }
 }

@@ -1,6 +1,7 @@
 package io.keytrail.lanes;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -11,6 +12,8 @@ import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,31 +29,48 @@ import io.keytrail.trust.SenderData;
  * The slow lane and background retry for one user (design section 4). Started when a session arrives
  * from a device we do not know ({@code UnknownDevice}), or from a known device while the user's
  * cross-signing identity is unknown ({@code DeviceInfo} without MSK). One query in flight per user:
- * sessions of the same user join the running saga. It ends when every awaited device showed up in a
- * {@code DeviceKeysFetched} (from this lane or from anywhere else), or when attempts run out.
+ * sessions of the same user join the running saga and wait for its query or scheduled retry. It ends
+ * when every awaited device showed up in a {@code DeviceKeysFetched} (from this lane or from anywhere
+ * else), or when attempts run out ({@code KeysQueryAbandoned}).
  *
- * <p>State and deadlines are persisted (JPA saga store, db-scheduler), so a restart resumes the wait:
- * a query that was in flight at the crash times out and is retried (ADR 0005).
+ * <p>At any time the saga is either waiting for a query ({@code inFlight}, guarded by a response
+ * timeout) or for a scheduled retry ({@code dueDeadlineId}). State and deadlines are persisted (JPA
+ * saga store, db-scheduler), so a restart resumes the wait: a query in flight at a crash times out
+ * and is retried (ADR 0005). Deadline payloads name their attempt, so a stale one is ignored.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class KeysQuerySaga {
+    private static final Logger log = LoggerFactory.getLogger(KeysQuerySaga.class);
     static final String QUERY_DUE = "keys-query-due";
     static final String QUERY_TIMEOUT = "keys-query-timeout";
     static final String USER = "userId";
 
+    /** Deadline payload: query number {@code attempt} (a retry) is due. */
+    public record QueryDue(String userId, int attempt) {
+    }
+
+    /** Deadline payload: query number {@code attempt} got no answer in time. */
+    public record QueryTimeout(String userId, int attempt) {
+    }
+
     private String userId;
+    /** Olm sender keys of sessions still {@code UnknownDevice}. */
     private Set<String> missingCurveKeys = new TreeSet<>();
+    /** A {@code DeviceInfo} session waits for an answer that may bring the user's identity. */
     private boolean identityWanted;
+    /** Queries asked so far (the first one counts). */
     private int attempts;
     private boolean inFlight;
+    /** When the current (or last) query was asked: answers to older requests do not answer it. */
+    private Instant queriedAt;
     private String dueDeadlineId;
     private String timeoutDeadlineId;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sender", keyName = USER)
-    public void on(SessionReceived e, KeyQueries lane, DeadlineManager deadlines) {
+    public void on(SessionReceived e, KeyQueries lane, DeadlineManager deadlines, Clock clock) {
         userId = e.sender();
         boolean unknownDevice = e.senderData() instanceof SenderData.UnknownDevice;
         boolean identityUnknown = e.senderData() instanceof SenderData.DeviceInfo
@@ -65,19 +85,13 @@ public class KeysQuerySaga {
             identityWanted = true;
         }
         if (!inFlight && dueDeadlineId == null) {
-            query(lane, deadlines);
+            query(lane, deadlines, clock);
         }
     }
 
     /** Keys arrived, from this lane or any other source: the devices that showed up end the waiting. */
     @SagaEventHandler(associationProperty = USER)
     public void on(DeviceKeysFetched e, KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
-        if (inFlight) {
-            inFlight = false;
-            cancel(deadlines, QUERY_TIMEOUT, timeoutDeadlineId);
-            timeoutDeadlineId = null;
-        }
-        identityWanted = false;
         for (ObjectNode device : e.devices().values()) {
             device.path("keys").properties().forEach(k -> {
                 if (k.getKey().startsWith("curve25519:")) {
@@ -85,18 +99,30 @@ public class KeysQuerySaga {
                 }
             });
         }
-        if (missingCurveKeys.isEmpty()) {
-            cancel(deadlines, QUERY_DUE, dueDeadlineId);
-            SagaLifecycle.end();
+        // An answer to a request sent no earlier than ours is as good as our own answer.
+        boolean answersOurQuery = queriedAt == null || e.requestedAt() == null || !e.requestedAt().isBefore(queriedAt);
+        if (answersOurQuery) {
+            identityWanted = false; // the homeserver told us what identity the user has, if any
+        }
+        if (missingCurveKeys.isEmpty() && !identityWanted) {
+            finish(deadlines);
             return;
+        }
+        if (!answersOurQuery) {
+            return; // older news: our own query is still out, or a retry is already scheduled
+        }
+        if (inFlight) {
+            inFlight = false;
+            cancel(deadlines, QUERY_TIMEOUT, timeoutDeadlineId);
+            timeoutDeadlineId = null;
         }
         retryOrGiveUp(lane, deadlines, commands);
     }
 
     @SagaEventHandler(associationProperty = USER)
     public void on(KeysQueryFailed e, KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
-        if (e.attempt() != attempts) {
-            return; // a late verdict on an earlier attempt: the current query is still waiting for its own
+        if (!inFlight || e.attempt() != attempts) {
+            return; // a late verdict on an earlier attempt, or on one already answered or timed out
         }
         inFlight = false;
         cancel(deadlines, QUERY_TIMEOUT, timeoutDeadlineId);
@@ -105,28 +131,43 @@ public class KeysQuerySaga {
     }
 
     @DeadlineHandler(deadlineName = QUERY_DUE)
-    public void onQueryDue(KeyQueries lane, DeadlineManager deadlines) {
+    public void on(QueryDue due, KeyQueries lane, DeadlineManager deadlines, Clock clock) {
+        if (due.attempt() != attempts + 1 || inFlight) {
+            return;
+        }
         dueDeadlineId = null;
-        if (!inFlight) {
-            query(lane, deadlines);
+        if (!lane.enabled()) {
+            // Restarted without a homeserver: nobody can answer; keys now come only from inputs.
+            log.info("slow lane off: no longer waiting for the keys of {}", userId);
+            SagaLifecycle.end();
+            return;
         }
+        query(lane, deadlines, clock);
     }
 
-    /** No answer in time (a stalled homeserver, or a crash while the query was in flight): a failure. */
+    /**
+     * No answer in time (a stalled homeserver, or a crash while the query was in flight): a failure,
+     * recorded as such; the retry does not wait for that record to come back.
+     */
     @DeadlineHandler(deadlineName = QUERY_TIMEOUT)
-    public void onQueryTimeout(KeyQueries lane, CommandGateway commands, Clock clock) {
-        timeoutDeadlineId = null;
-        if (inFlight) {
-            commands.send(new RecordKeysQueryFailure(userId, clock.instant(), attempts,
-                    "no answer within " + lane.responseTimeout()));
+    public void on(QueryTimeout timeout, KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
+        if (!inFlight || timeout.attempt() != attempts) {
+            return;
         }
+        timeoutDeadlineId = null;
+        inFlight = false;
+        commands.send(new RecordKeysQueryFailure(userId, queriedAt, attempts, "no answer within "
+                + lane.responseTimeout()));
+        retryOrGiveUp(lane, deadlines, commands);
     }
 
-    private void query(KeyQueries lane, DeadlineManager deadlines) {
+    private void query(KeyQueries lane, DeadlineManager deadlines, Clock clock) {
         attempts++;
         inFlight = true;
+        queriedAt = clock.instant();
+        timeoutDeadlineId = deadlines.schedule(lane.responseTimeout(), QUERY_TIMEOUT,
+                new QueryTimeout(userId, attempts));
         lane.request(userId, attempts);
-        timeoutDeadlineId = deadlines.schedule(lane.responseTimeout(), QUERY_TIMEOUT);
     }
 
     private void retryOrGiveUp(KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {
@@ -134,15 +175,22 @@ public class KeysQuerySaga {
             return;
         }
         if (missingCurveKeys.isEmpty() && !identityWanted) {
-            SagaLifecycle.end();
+            finish(deadlines);
             return;
         }
         if (lane.backoff().exhausted(attempts)) {
-            commands.send(new AbandonKeysQuery(userId, attempts, Set.copyOf(missingCurveKeys)));
+            commands.send(new AbandonKeysQuery(userId, attempts, new TreeSet<>(missingCurveKeys)));
             SagaLifecycle.end();
             return;
         }
-        dueDeadlineId = deadlines.schedule(lane.backoff().delayBefore(attempts), QUERY_DUE);
+        dueDeadlineId = deadlines.schedule(lane.backoff().delayBefore(attempts), QUERY_DUE,
+                new QueryDue(userId, attempts + 1));
+    }
+
+    private void finish(DeadlineManager deadlines) {
+        cancel(deadlines, QUERY_TIMEOUT, timeoutDeadlineId);
+        cancel(deadlines, QUERY_DUE, dueDeadlineId);
+        SagaLifecycle.end();
     }
 
     private void endIfIdle() {
