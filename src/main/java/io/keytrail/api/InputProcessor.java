@@ -21,6 +21,7 @@ import io.keytrail.intake.ImportProgress;
 import io.keytrail.intake.ImportResult;
 import io.keytrail.intake.IntakeException;
 import io.keytrail.intake.KeysIntake;
+import io.keytrail.intake.LocalAccount;
 import io.keytrail.intake.KeysIntake.KeysResult;
 import io.keytrail.intake.RoomKeyIntake;
 import io.keytrail.intake.SessionView;
@@ -53,15 +54,16 @@ public class InputProcessor {
             "forwarded_room_key");
 
     private final ObjectMapper mapper;
+    private final LocalAccount local;
     private final RoomKeyIntake roomKeys;
     private final KeysIntake keys;
     private final DecryptService decryption;
     private final ImportIntake imports;
-    private volatile OwnDevice ownDevice;
 
     public InputProcessor(ObjectMapper mapper, RoomKeyIntake roomKeys, KeysIntake keys, DecryptService decryption,
-                          ImportIntake imports) {
+                          ImportIntake imports, LocalAccount local) {
         this.mapper = mapper;
+        this.local = local;
         this.roomKeys = roomKeys;
         this.keys = keys;
         this.decryption = decryption;
@@ -97,15 +99,15 @@ public class InputProcessor {
             case "import_backup" -> importResult(imports.importBackup(text(input, "decryption_key"),
                     object(input, "body"), progress));
             case "forwarded_room_key" -> importResult(imports.importForwardedRoomKey(text(input, "sender"),
-                    text(input, "sender_key"), object(input, "plaintext"), Optional.ofNullable(ownDevice)));
+                    text(input, "sender_key"), object(input, "plaintext"), local.ownDevice()));
             default -> throw new IllegalStateException(type);
         };
     }
 
     private ObjectNode ownDevice(JsonNode input) {
         try {
-            ownDevice = new OwnDevice(text(input, "user_id"), text(input, "device_id"),
-                    Curve25519PublicKey.parse(text(input, "curve25519")), Ed25519PublicKey.parse(text(input, "ed25519")));
+            local.set(new OwnDevice(text(input, "user_id"), text(input, "device_id"),
+                    Curve25519PublicKey.parse(text(input, "curve25519")), Ed25519PublicKey.parse(text(input, "ed25519"))));
         } catch (CryptoInputException e) {
             throw IntakeException.invalidInput("own_device: " + e.getMessage());
         }
@@ -114,7 +116,7 @@ public class InputProcessor {
 
     private ObjectNode roomKey(JsonNode input) {
         SessionView view = roomKeys.receive(text(input, "sender"), text(input, "sender_key"),
-                object(input, "plaintext"), Optional.ofNullable(ownDevice));
+                object(input, "plaintext"), local.ownDevice());
         ObjectNode out = mapper.createObjectNode();
         out.put("room_id", view.roomId());
         out.put("session_id", view.sessionId());

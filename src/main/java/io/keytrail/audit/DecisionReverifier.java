@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 
 import io.keytrail.identity.IdentityEvents.KeysRejected;
 import io.keytrail.identity.IdentityEvents.MskVerified;
+import io.keytrail.identity.IdentityEvents.MskVerifiedByUserSigningKey;
 import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
@@ -70,6 +71,8 @@ public class DecisionReverifier {
                 String aggregateId = message instanceof DomainEventMessage<?> d ? d.getAggregateIdentifier() : null;
                 long sequence = message instanceof DomainEventMessage<?> d ? d.getSequenceNumber() : -1;
                 if (event instanceof MskVerified e) {
+                    verified.add(e.userId() + "|" + e.masterKey());
+                } else if (event instanceof MskVerifiedByUserSigningKey e) {
                     verified.add(e.userId() + "|" + e.masterKey());
                 } else if (event instanceof VerificationWithdrawn e) {
                     verified.removeIf(k -> k.startsWith(e.userId() + "|"));

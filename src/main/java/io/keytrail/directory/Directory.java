@@ -61,6 +61,10 @@ public class Directory {
         return identities.findById(userId);
     }
 
+    public List<IdentityRow> allIdentities() {
+        return identities.findAll();
+    }
+
     public Optional<SessionRow> session(String roomId, String sessionId) {
         return sessions.findByRoomIdAndSessionId(roomId, sessionId);
     }

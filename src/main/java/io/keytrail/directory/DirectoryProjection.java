@@ -15,6 +15,7 @@ import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.IdentityTrust;
 import io.keytrail.identity.IdentityEvents.MskVerified;
+import io.keytrail.identity.IdentityEvents.MskVerifiedByUserSigningKey;
 import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
@@ -68,6 +69,11 @@ public class DirectoryProjection {
 
     @EventHandler
     void on(MskVerified e) {
+        setTrust(identity(e.userId()), e.trust());
+    }
+
+    @EventHandler
+    void on(MskVerifiedByUserSigningKey e) {
         setTrust(identity(e.userId()), e.trust());
     }
 

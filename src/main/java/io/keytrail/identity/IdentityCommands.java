@@ -33,6 +33,18 @@ public final class IdentityCommands {
                                    java.util.Set<String> missingCurveKeys) {
     }
 
+    /**
+     * Our own user-signing key (USK) signed {@code masterKey} of {@code userId}, and we verified our own
+     * master key: the local user verified this user through cross-signing (design section 1).
+     *
+     * @param ownUserSigningKey our accepted USK, as received (signed by our MSK)
+     * @param signedMasterKey   the user's MSK as received, carrying the USK's signature
+     */
+    public record AcceptUserSigningKeyVerification(@TargetAggregateIdentifier String userId, String masterKey,
+                                                   com.fasterxml.jackson.databind.node.ObjectNode ownUserSigningKey,
+                                                   com.fasterxml.jackson.databind.node.ObjectNode signedMasterKey) {
+    }
+
     /** Clear the user's verified and previously-verified marks. */
     public record WithdrawVerification(@TargetAggregateIdentifier String userId) {
     }

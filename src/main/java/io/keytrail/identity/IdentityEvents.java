@@ -72,6 +72,15 @@ public final class IdentityEvents {
     public record MskVerified(String userId, String masterKey, IdentityTrust trust) {
     }
 
+    /**
+     * The user's master key is verified through cross-signing: our own USK signed it, and our own master
+     * key is verified. Carries both signed objects as evidence.
+     */
+    @Revision("1")
+    public record MskVerifiedByUserSigningKey(String userId, String masterKey, ObjectNode ownUserSigningKey,
+                                              ObjectNode signedMasterKey, IdentityTrust trust) {
+    }
+
     @Revision("1")
     public record VerificationWithdrawn(String userId, IdentityTrust trust) {
     }

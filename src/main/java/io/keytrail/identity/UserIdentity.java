@@ -19,6 +19,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityCommands.AbandonKeysQuery;
+import io.keytrail.identity.IdentityCommands.AcceptUserSigningKeyVerification;
 import io.keytrail.identity.IdentityCommands.RecordKeysQuery;
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
 import io.keytrail.identity.IdentityCommands.VerifyMasterKey;
@@ -31,6 +32,7 @@ import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
 import io.keytrail.identity.IdentityEvents.KeysQueryIgnored;
 import io.keytrail.identity.IdentityEvents.KeysRejected;
 import io.keytrail.identity.IdentityEvents.MskVerified;
+import io.keytrail.identity.IdentityEvents.MskVerifiedByUserSigningKey;
 import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
 
 /**
@@ -112,10 +114,15 @@ public class UserIdentity {
         if (userId != null && verifiedMasterKeys.contains(cmd.masterKey())) {
             return;
         }
-        boolean current = cmd.masterKey().equals(masterKey);
+        apply(new MskVerified(cmd.userId(), cmd.masterKey(), trustAfterVerifying(cmd.masterKey())));
+    }
+
+    /** Our trust in the current MSK once {@code key} is verified too (it may not be current yet). */
+    private IdentityTrust trustAfterVerifying(String key) {
+        boolean current = key.equals(masterKey);
         boolean latch = everVerifiedCurrent || current;
         boolean verified = current || (masterKey != null && verifiedMasterKeys.contains(masterKey));
-        apply(new MskVerified(cmd.userId(), cmd.masterKey(), new IdentityTrust(verified, latch && !verified)));
+        return new IdentityTrust(verified, latch && !verified);
     }
 
     @CommandHandler
@@ -128,6 +135,16 @@ public class UserIdentity {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(AbandonKeysQuery cmd) {
         apply(new KeysQueryAbandoned(cmd.userId(), cmd.attempts(), cmd.missingCurveKeys()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(AcceptUserSigningKeyVerification cmd) {
+        if (userId != null && verifiedMasterKeys.contains(cmd.masterKey())) {
+            return;
+        }
+        apply(new MskVerifiedByUserSigningKey(cmd.userId(), cmd.masterKey(), cmd.ownUserSigningKey(),
+                cmd.signedMasterKey(), trustAfterVerifying(cmd.masterKey())));
     }
 
     @CommandHandler
@@ -186,6 +203,15 @@ public class UserIdentity {
 
     @EventSourcingHandler
     void on(MskVerified e) {
+        userId = e.userId();
+        verifiedMasterKeys.add(e.masterKey());
+        if (e.masterKey().equals(masterKey)) {
+            everVerifiedCurrent = true;
+        }
+    }
+
+    @EventSourcingHandler
+    void on(MskVerifiedByUserSigningKey e) {
         userId = e.userId();
         verifiedMasterKeys.add(e.masterKey());
         if (e.masterKey().equals(masterKey)) {

@@ -10,6 +10,10 @@ final class JsonTrees {
     private JsonTrees() {
     }
 
+    static com.fasterxml.jackson.databind.node.ObjectNode object(String text) {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) parse(text);
+    }
+
     static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -14,16 +15,20 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.directory.DeviceRow;
 import io.keytrail.directory.Directory;
 import io.keytrail.directory.IdentityRow;
 import io.keytrail.directory.SessionRow;
+import io.keytrail.identity.IdentityCommands.AcceptUserSigningKeyVerification;
 import io.keytrail.identity.IdentityCommands.RecordKeysQuery;
 import io.keytrail.identity.IdentityCommands.VerifyMasterKey;
 import io.keytrail.identity.IdentityCommands.WithdrawVerification;
 import io.keytrail.identity.KeyRejection;
 import io.keytrail.identity.UserKeysSnapshot;
+import io.keytrail.matrix.CrossSigningKey;
+import io.keytrail.matrix.SignatureCheck;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
 import io.keytrail.session.SessionCommands.DiscardSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
@@ -39,11 +44,13 @@ public class KeysIntake {
     private final Directory directory;
     private final Clock clock;
     private final UserLocks locks;
+    private final LocalAccount local;
     private Instant lastRequestedAt = Instant.EPOCH;
 
-    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks) {
+    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks, LocalAccount local) {
         this.commands = new Commands(gateway);
         this.locks = locks;
+        this.local = local;
         this.directory = directory;
         this.clock = clock;
     }
@@ -68,12 +75,20 @@ public class KeysIntake {
      * newer response was already applied keeps it.
      */
     public synchronized KeysResult recordKeysQuery(JsonNode body, Instant requestedAt) {
-        List<UserKeysSnapshot> snapshots = KeysQuerySnapshots.parse(body);
+        List<UserKeysSnapshot> snapshots = new ArrayList<>(KeysQuerySnapshots.parse(body));
+        // Our own identity first: it may vouch (through our USK) for the other users of the same response.
+        Optional<String> own = local.userId();
+        snapshots.sort(java.util.Comparator.comparing(s -> !own.map(s.userId()::equals).orElse(false)));
         List<Refusal> refused = new ArrayList<>();
         Changes changes = new Changes();
         for (UserKeysSnapshot snapshot : snapshots) {
             locks.withUser(snapshot.userId(), () -> {
                 commands.send(new RecordKeysQuery(snapshot.userId(), requestedAt, snapshot));
+                if (isOwn(snapshot.userId())) {
+                    verifyUsersSignedByOwnUsk(changes);
+                } else {
+                    verifyThroughOwnUserSigningKey(snapshot.userId());
+                }
                 redecideFor(snapshot, changes);
                 return null;
             });
@@ -115,10 +130,53 @@ public class KeysIntake {
                     .orElse(false);
             if (current) {
                 upgradeVerified(userId, masterKey, changes);
+                if (isOwn(userId)) {
+                    verifyUsersSignedByOwnUsk(changes);
+                }
             }
             return null;
         });
         return new KeysResult(changes.changed(), null);
+    }
+
+    private boolean isOwn(String userId) {
+        return local.userId().map(userId::equals).orElse(false);
+    }
+
+    /**
+     * Design section 1: a user is verified when the local user verified their MSK, or when our own
+     * verified user-signing key signed it. Checks the second for one user; true when it now holds.
+     */
+    private boolean verifyThroughOwnUserSigningKey(String userId) {
+        Optional<String> own = local.userId();
+        if (own.isEmpty() || own.get().equals(userId)) {
+            return false;
+        }
+        Optional<IdentityRow> ownIdentity = directory.identityOf(own.get())
+                .filter(i -> i.isVerified() && i.getUserSigningKeyJson() != null);
+        Optional<IdentityRow> theirs = directory.identityOf(userId)
+                .filter(i -> i.getMasterKeyJson() != null && !i.isVerified());
+        if (ownIdentity.isEmpty() || theirs.isEmpty()) {
+            return false;
+        }
+        ObjectNode uskJson = JsonTrees.object(ownIdentity.get().getUserSigningKeyJson());
+        ObjectNode mskJson = JsonTrees.object(theirs.get().getMasterKeyJson());
+        CrossSigningKey usk = CrossSigningKey.parse(uskJson);
+        if (CrossSigningKey.parse(mskJson).signatureBy(own.get(), usk.publicKey()) != SignatureCheck.VALID) {
+            return false;
+        }
+        commands.send(new AcceptUserSigningKeyVerification(userId, theirs.get().getMasterKey(), uskJson, mskJson));
+        return true;
+    }
+
+    /** Our own identity became verified (or changed): every user our USK signed is verified now. */
+    private void verifyUsersSignedByOwnUsk(Changes changes) {
+        for (IdentityRow identity : directory.allIdentities()) {
+            String userId = identity.getUserId();
+            if (!isOwn(userId) && locks.withUser(userId, () -> verifyThroughOwnUserSigningKey(userId))) {
+                upgradeVerified(userId, identity.getMasterKey(), changes);
+            }
+        }
     }
 
     private void upgradeVerified(String userId, String masterKey, Changes changes) {
