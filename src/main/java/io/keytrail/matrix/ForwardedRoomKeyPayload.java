@@ -60,18 +60,15 @@ public record ForwardedRoomKeyPayload(String forwarder, Curve25519PublicKey forw
                                                 Curve25519PublicKey olmSenderKey, Optional<OwnDevice> ownDevice) {
         OlmPayload.Envelope envelope = OlmPayload.envelope(plaintext, TYPE, toDeviceSender, ownDevice);
         ObjectNode content = envelope.content();
-        OlmPayload.megolmAlgorithm(content);
-        String roomId = OlmPayload.invalidInput(() -> Fields.string(content, "room_id", "content"));
-        String sessionId = OlmPayload.invalidInput(() -> Fields.ed25519(content, "session_id", "content")).toBase64();
-        String sessionKey = OlmPayload.invalidInput(() -> Fields.string(content, "session_key", "content"));
+        OlmPayload.MegolmContent megolm = OlmPayload.megolmContent(content);
         Curve25519PublicKey senderKey = OlmPayload.invalidInput(() -> Fields.curve25519(content, "sender_key", "content"));
         Ed25519PublicKey senderEd25519 = OlmPayload.invalidInput(
                 () -> Fields.ed25519(content, "sender_claimed_ed25519_key", "content"));
         List<Curve25519PublicKey> chain = OlmPayload.invalidInput(() -> chain(content));
         Optional<DeviceKeys> deviceKeys = OlmPayload.senderDeviceKeys(envelope, olmSenderKey);
-        return new ForwardedRoomKeyPayload(envelope.sender(), olmSenderKey, envelope.claimedEd25519(), roomId, sessionId,
-                sessionKey, senderKey, senderEd25519, chain, OlmPayload.sharedHistory(content), deviceKeys,
-                envelope.plaintext());
+        return new ForwardedRoomKeyPayload(envelope.sender(), olmSenderKey, envelope.claimedEd25519(), megolm.roomId(),
+                megolm.sessionId(), megolm.sessionKey(), senderKey, senderEd25519, chain, megolm.sharedHistory(),
+                deviceKeys, envelope.plaintext());
     }
 
     private static List<Curve25519PublicKey> chain(ObjectNode content) {

@@ -23,6 +23,19 @@ final class OlmPayload {
     private OlmPayload() {
     }
 
+    /** The fields every Megolm room-key content carries ({@code m.room_key}, {@code m.forwarded_room_key}). */
+    record MegolmContent(String roomId, String sessionId, String sessionKey, boolean sharedHistory) {
+    }
+
+    /** Checks the algorithm and reads the common fields; the session id is normalised to unpadded base64. */
+    static MegolmContent megolmContent(ObjectNode content) {
+        megolmAlgorithm(content);
+        String roomId = invalidInput(() -> Fields.string(content, "room_id", "content"));
+        String sessionId = invalidInput(() -> Fields.ed25519(content, "session_id", "content")).toBase64();
+        String sessionKey = invalidInput(() -> Fields.string(content, "session_key", "content"));
+        return new MegolmContent(roomId, sessionId, sessionKey, sharedHistory(content));
+    }
+
     /** The validated outer payload; {@code content} still needs its type-specific checks. */
     record Envelope(ObjectNode plaintext, String sender, Ed25519PublicKey claimedEd25519, ObjectNode content) {
     }

@@ -55,14 +55,10 @@ public record RoomKeyPayload(String sender, Curve25519PublicKey olmSenderKey, Ed
     public static RoomKeyPayload parse(JsonNode plaintext, String toDeviceSender, Curve25519PublicKey olmSenderKey,
                                        Optional<OwnDevice> ownDevice) {
         OlmPayload.Envelope envelope = OlmPayload.envelope(plaintext, TYPE, toDeviceSender, ownDevice);
-        ObjectNode content = envelope.content();
-        OlmPayload.megolmAlgorithm(content);
-        String roomId = OlmPayload.invalidInput(() -> Fields.string(content, "room_id", "content"));
-        String sessionId = OlmPayload.invalidInput(() -> Fields.ed25519(content, "session_id", "content")).toBase64();
-        String sessionKey = OlmPayload.invalidInput(() -> Fields.string(content, "session_key", "content"));
+        OlmPayload.MegolmContent content = OlmPayload.megolmContent(envelope.content());
         Optional<DeviceKeys> deviceKeys = OlmPayload.senderDeviceKeys(envelope, olmSenderKey);
-        return new RoomKeyPayload(envelope.sender(), olmSenderKey, envelope.claimedEd25519(), roomId, sessionId, sessionKey,
-                OlmPayload.sharedHistory(content), deviceKeys, envelope.plaintext());
+        return new RoomKeyPayload(envelope.sender(), olmSenderKey, envelope.claimedEd25519(), content.roomId(),
+                content.sessionId(), content.sessionKey(), content.sharedHistory(), deviceKeys, envelope.plaintext());
     }
 
     /** A copy of the whole payload (it holds the secret session key: do not log it). */
