@@ -4,16 +4,9 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 import io.keytrail.crypto.CryptoInputException;
 import io.keytrail.crypto.Ed25519PublicKey;
@@ -242,30 +235,15 @@ public final class SenderDataJson {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
-    public static final class Serializer extends StdSerializer<SenderData> {
+    public static final class Serializer extends TreeCodec.Writer<SenderData> {
         public Serializer() {
-            super(SenderData.class);
-        }
-
-        @Override
-        public void serialize(SenderData value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeTree(write(value));
+            super(SenderData.class, SenderDataJson::write);
         }
     }
 
-    public static final class Deserializer extends StdDeserializer<SenderData> {
+    public static final class Deserializer extends TreeCodec.Reader<SenderData> {
         public Deserializer() {
-            super(SenderData.class);
-        }
-
-        @Override
-        public SenderData deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonNode node = p.readValueAsTree();
-            try {
-                return read(node);
-            } catch (IllegalArgumentException e) {
-                throw JsonMappingException.from(p, e.getMessage(), e);
-            }
+            super(SenderData.class, SenderDataJson::read);
         }
     }
 }

@@ -1,18 +1,10 @@
 package io.keytrail.trust;
 
-import java.io.IOException;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 /**
  * matrix-rust-sdk's JSON for {@link VerificationState} and {@link VerificationLevel} (reference 5.4),
@@ -102,59 +94,27 @@ public final class VerificationJson {
                 + " (expected \"Verified\" or {\"Unverified\":<level>})");
     }
 
-    public static final class LevelSerializer extends StdSerializer<VerificationLevel> {
+    public static final class LevelSerializer extends TreeCodec.Writer<VerificationLevel> {
         public LevelSerializer() {
-            super(VerificationLevel.class);
-        }
-
-        @Override
-        public void serialize(VerificationLevel value, JsonGenerator gen, SerializerProvider provider)
-                throws IOException {
-            gen.writeTree(write(value));
+            super(VerificationLevel.class, VerificationJson::write);
         }
     }
 
-    public static final class LevelDeserializer extends StdDeserializer<VerificationLevel> {
+    public static final class LevelDeserializer extends TreeCodec.Reader<VerificationLevel> {
         public LevelDeserializer() {
-            super(VerificationLevel.class);
-        }
-
-        @Override
-        public VerificationLevel deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonNode node = p.readValueAsTree();
-            try {
-                return readLevel(node);
-            } catch (IllegalArgumentException e) {
-                throw JsonMappingException.from(p, e.getMessage(), e);
-            }
+            super(VerificationLevel.class, VerificationJson::readLevel);
         }
     }
 
-    public static final class StateSerializer extends StdSerializer<VerificationState> {
+    public static final class StateSerializer extends TreeCodec.Writer<VerificationState> {
         public StateSerializer() {
-            super(VerificationState.class);
-        }
-
-        @Override
-        public void serialize(VerificationState value, JsonGenerator gen, SerializerProvider provider)
-                throws IOException {
-            gen.writeTree(write(value));
+            super(VerificationState.class, VerificationJson::write);
         }
     }
 
-    public static final class StateDeserializer extends StdDeserializer<VerificationState> {
+    public static final class StateDeserializer extends TreeCodec.Reader<VerificationState> {
         public StateDeserializer() {
-            super(VerificationState.class);
-        }
-
-        @Override
-        public VerificationState deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonNode node = p.readValueAsTree();
-            try {
-                return readState(node);
-            } catch (IllegalArgumentException e) {
-                throw JsonMappingException.from(p, e.getMessage(), e);
-            }
+            super(VerificationState.class, VerificationJson::readState);
         }
     }
 }
