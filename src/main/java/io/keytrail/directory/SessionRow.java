@@ -47,7 +47,8 @@ public class SessionRow {
     private long firstKnownIndex;
     @Column(length = 65535)
     private String sealedSessionKey;
-    private boolean sharedHistory;
+    /** Nullable on purpose: a column added to an existing table must not need a default. */
+    private Boolean sharedHistory;
     /** JSON array of the curve25519 keys that forwarded an imported session (a claim); null otherwise. */
     @Column(length = 65535)
     private String forwardingChainJson;
@@ -122,7 +123,7 @@ public class SessionRow {
     }
 
     public boolean isSharedHistory() {
-        return sharedHistory;
+        return Boolean.TRUE.equals(sharedHistory);
     }
 
     public String getForwardingChainJson() {
