@@ -56,16 +56,17 @@ public class UserIdentity {
     protected UserIdentity() {
     }
 
+    /** @return false when the response was older than the newest applied one and was ignored */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RecordKeysQuery cmd) {
+    public boolean handle(RecordKeysQuery cmd) {
         UserKeysSnapshot snapshot = cmd.snapshot();
         if (!cmd.userId().equals(snapshot.userId())) {
             throw new IllegalArgumentException("snapshot is for " + snapshot.userId() + ", not " + cmd.userId());
         }
         if (newestApplied != null && !cmd.requestedAt().isAfter(newestApplied)) {
             apply(new KeysQueryIgnored(cmd.userId(), cmd.requestedAt(), newestApplied));
-            return;
+            return false;
         }
         recordDevices(cmd, snapshot);
         if (!snapshot.rejections().isEmpty()) {
@@ -80,6 +81,7 @@ public class UserIdentity {
                     snapshot.selfSigningKey(), snapshot.userSigningKey(), masterKey,
                     new IdentityTrust(verified, latch && !verified)));
         }
+        return true;
     }
 
     /**

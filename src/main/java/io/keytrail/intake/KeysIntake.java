@@ -82,18 +82,23 @@ public class KeysIntake {
         List<Refusal> refused = new ArrayList<>();
         Changes changes = new Changes();
         for (UserKeysSnapshot snapshot : snapshots) {
-            locks.withUser(snapshot.userId(), () -> {
-                commands.send(new RecordKeysQuery(snapshot.userId(), requestedAt, snapshot));
+            boolean applied = locks.withUser(snapshot.userId(), () -> {
+                Boolean recorded = commands.send(new RecordKeysQuery(snapshot.userId(), requestedAt, snapshot));
+                if (!Boolean.TRUE.equals(recorded)) {
+                    return false; // an older answer than the one we hold: nothing of it counts
+                }
                 if (isOwn(snapshot.userId())) {
                     verifyUsersSignedByOwnUsk(changes);
                 } else {
                     verifyThroughOwnUserSigningKey(snapshot.userId());
                 }
                 redecideFor(snapshot, changes);
-                return null;
+                return true;
             });
-            for (KeyRejection r : snapshot.rejections()) {
-                refused.add(new Refusal(snapshot.userId(), r.what(), r.reason()));
+            if (applied) {
+                for (KeyRejection r : snapshot.rejections()) {
+                    refused.add(new Refusal(snapshot.userId(), r.what(), r.reason()));
+                }
             }
         }
         return new KeysResult(changes.changed(), refused);

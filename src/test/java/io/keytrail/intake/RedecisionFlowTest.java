@@ -273,4 +273,17 @@ class RedecisionFlowTest {
         assertThat(result.updated()).isEmpty();
         assertThat(receive(alice, PHONE, story.megolm("s")).senderData()).isEqualTo(unverified(alice, PHONE));
     }
+
+    @Test
+    void outOfOrderOlderResponse_reportsNoneOfItsRefusals() {
+        Instant newer = Instant.parse("2031-01-01T00:00:10Z");
+        keys.recordKeysQuery(KeysQueryBody.of(alice), newer);
+
+        KeysResult result = keys.recordKeysQuery(new KeysQueryBody().account(alice)
+                .device(alice, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE).build(), newer.minusSeconds(5));
+
+        assertThat(result.updated()).isEmpty();
+        assertThat(result.rejected()).isEmpty();
+        assertThat(receive(alice, PHONE, story.megolm("t")).senderData()).isEqualTo(unverified(alice, PHONE));
+    }
 }
