@@ -33,20 +33,26 @@ public class Directory {
     /**
      * The local evidence about a creator: the sender's own device with that curve25519 key (never
      * another user's) and the sender's accepted identity. A device whose trust rests on refused
-     * material is left out; {@link #isTainted} reports it.
+     * material is left out of the evidence.
      */
     public DecisionEvidence evidenceFor(String sender, String senderKey) {
-        DeviceRow device = deviceOf(sender, senderKey).filter(d -> !d.isTainted()).orElse(null);
+        return creator(sender, senderKey).evidence();
+    }
+
+    /** The local evidence about a creator, and whether its device is tainted: one read of the device list. */
+    public record Creator(DecisionEvidence evidence, boolean tainted) {
+    }
+
+    public Creator creator(String sender, String senderKey) {
+        Optional<DeviceRow> found = deviceOf(sender, senderKey);
+        DeviceRow device = found.filter(d -> !d.isTainted()).orElse(null);
         Optional<IdentityRow> identity = identities.findById(sender).filter(i -> i.getMasterKeyJson() != null);
-        return new DecisionEvidence(null, device == null ? null : JsonText.read(device.getJson()),
+        DecisionEvidence evidence = new DecisionEvidence(null, device == null ? null : JsonText.read(device.getJson()),
                 identity.map(i -> JsonText.read(i.getMasterKeyJson())).orElse(null),
                 identity.map(i -> JsonText.read(i.getSelfSigningKeyJson())).orElse(null),
                 identity.map(IdentityRow::isVerified).orElse(false),
                 identity.map(IdentityRow::isPreviouslyVerified).orElse(false));
-    }
-
-    public boolean isTainted(String sender, String senderKey) {
-        return deviceOf(sender, senderKey).map(DeviceRow::isTainted).orElse(false);
+        return new Creator(evidence, found.map(DeviceRow::isTainted).orElse(false));
     }
 
     private Optional<DeviceRow> deviceOf(String sender, String senderKey) {

@@ -73,7 +73,8 @@ public class RoomKeyIntake {
     private SessionView decide(RoomKeyPayload payload, InboundGroupSession session, Curve25519PublicKey olmKey) {
         String creatorKey = olmKey.toBase64();
         SessionRef ref = new SessionRef(payload.roomId(), payload.sessionId());
-        DecisionEvidence evidence = directory.evidenceFor(payload.sender(), creatorKey);
+        Directory.Creator creator = directory.creator(payload.sender(), creatorKey);
+        DecisionEvidence evidence = creator.evidence();
         var senderDeviceKeys = payload.senderDeviceKeys().map(k -> k.json()).orElse(null);
         ReceiveSession command = new ReceiveSession(ref.aggregateId(), payload.roomId(), payload.sessionId(),
                 payload.sender(), creatorKey, payload.claimedEd25519().toBase64(), payload.sharedHistory(),
@@ -93,7 +94,7 @@ public class RoomKeyIntake {
         SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         // Only a session whose trust could rest on the refused keys is discarded, as KeysIntake does: one
         // already cross-signed by an earlier, valid chain keeps its trust when it is shared again.
-        if (directory.isTainted(payload.sender(), creatorKey) && row.getRank() < Directory.SENDER_UNVERIFIED_RANK) {
+        if (creator.tainted() && row.getRank() < Directory.SENDER_UNVERIFIED_RANK) {
             dispatch.send(new DiscardSession(ref.aggregateId(), "TAMPERING",
                     "the creator device's cross-signing rests on refused (tampered) keys"));
             row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
