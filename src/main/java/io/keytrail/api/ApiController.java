@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.intake.ErrorCodes;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeyExportService;
-import io.keytrail.intake.SessionView;
+import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.imports.KeyExportService;
+import io.keytrail.directory.SessionView;
 
 /**
  * HTTP API (design section 10). Bodies are read as text and parsed strictly by {@link JsonInput}, so

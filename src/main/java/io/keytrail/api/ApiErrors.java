@@ -14,7 +14,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.intake.ErrorCodes;
+import io.keytrail.errors.ErrorCodes;
 
 /**
  * HTTP-level refusals (no body, wrong content type, wrong method, unknown path) in the same

@@ -6,7 +6,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.keytrail.KeytrailApplication;
 
 /** Starts the engine for a command-line tool: no web server, logs on standard error, a given store. */
 final class CliContext {

@@ -11,8 +11,8 @@ import java.util.Set;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.keytrail.crypto.export.KeyExportFile;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeyExportService;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.imports.KeyExportService;
 
 /**
  * {@code java -jar keytrail.jar export --store DIR --passphrase-file FILE [--room ROOM]... [--session ID]...

@@ -7,8 +7,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.keytrail.crypto.export.KeyExportFile;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeyExportService;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.imports.KeyExportService;
 
 /**
  * The body of {@code POST /api/v1/export}, read strictly: {@code passphrase} (required),

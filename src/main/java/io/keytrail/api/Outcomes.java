@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.intake.ImportProgress;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.imports.ImportProgress;
+import io.keytrail.errors.IntakeException;
 
 /** Runs one input and wraps the answer as {@code {"result":…}} or {@code {"error":{"code","message"}}}. */
 public final class Outcomes {

@@ -20,9 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.directory.Directory;
 import io.keytrail.directory.SessionRow;
-import io.keytrail.intake.ErrorCodes;
-import io.keytrail.intake.ImportProgress;
-import io.keytrail.intake.SessionViews;
+import io.keytrail.errors.ErrorCodes;
+import io.keytrail.imports.ImportProgress;
+import io.keytrail.directory.SessionViews;
 
 /**
  * {@code java -jar keytrail.jar replay FILE.jsonl [--store DIR]}: the output contract of design

@@ -3,7 +3,7 @@ package io.keytrail.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.intake.SessionView;
+import io.keytrail.directory.SessionView;
 import io.keytrail.trust.SenderDataJson;
 
 /** The JSON shapes of design section 10 for sessions. */

@@ -23,13 +23,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeysIntake;
+import io.keytrail.errors.IntakeException;
 
 /**
  * The slow lane's outgoing side: collects users whose queries are due, sends one {@code /keys/query}
  * per batch without blocking anyone, and feeds the answer in through the same path as any other keys
- * ({@link KeysIntake}), so re-decisions happen exactly as for a recorded response. A user the answer
+ * ({@link KeysQueryRecorder}), so re-decisions happen exactly as for a recorded response. A user the answer
  * does not cover gets a {@code KeysQueryFailed} event, which the saga turns into a retry.
  */
 @Component
@@ -39,7 +38,7 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
 
     private final LaneProperties properties;
     private final HomeserverClient client;
-    private final KeysIntake keys;
+    private final KeysQueryRecorder keys;
     private final CommandGateway commands;
     private final Clock clock;
     private final Backoff backoff;
@@ -48,7 +47,7 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
     private boolean flushScheduled;
     private volatile boolean closed;
 
-    public KeysQueryLane(LaneProperties properties, ObjectMapper mapper, KeysIntake keys, CommandGateway commands,
+    public KeysQueryLane(LaneProperties properties, ObjectMapper mapper, KeysQueryRecorder keys, CommandGateway commands,
                          Clock clock) {
         this.properties = properties;
         this.keys = keys;
@@ -148,7 +147,7 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
             return;
         }
         try {
-            keys.recordKeysQuery(answered.body(), requestedAt);
+            keys.record(answered.body(), requestedAt);
         } catch (IntakeException e) {
             failAll(batch, requestedAt, "the response could not be read: " + e.getMessage());
             return;

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.crypto.UnpaddedBase64;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.errors.IntakeException;
 import io.keytrail.trust.TrustPolicy;
 
 /** Every way a decrypt fails has its own code of design section 10 (design section 7). */

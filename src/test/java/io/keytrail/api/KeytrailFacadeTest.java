@@ -12,10 +12,10 @@ import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.intake.DecryptService.Decrypted;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeysIntake.KeysResult;
-import io.keytrail.intake.SessionView;
+import io.keytrail.decrypt.DecryptService.Decrypted;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.redecision.KeysIntake.KeysResult;
+import io.keytrail.directory.SessionView;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.TrustPolicy;
 

@@ -12,8 +12,8 @@ import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.directory.DecryptedIndexRows;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.decrypt.DecryptedIndexRows;
+import io.keytrail.errors.IntakeException;
 import io.keytrail.trust.TrustPolicy;
 
 /**

@@ -22,7 +22,7 @@ import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.Ed25519KeyPair;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
-import io.keytrail.intake.SessionView;
+import io.keytrail.directory.SessionView;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;

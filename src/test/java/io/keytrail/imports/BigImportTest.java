@@ -33,7 +33,6 @@ import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.crypto.megolm.InboundGroupSession;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
-import io.keytrail.intake.ImportResult;
 
 /**
  * Big imports go in batches: a 10,000-session key export file is imported with progress reports, and the

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.errors.IntakeException;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;

@@ -29,7 +29,7 @@ import io.keytrail.crypto.backup.BackupCipher;
 import io.keytrail.crypto.backup.BackupDecryptionKey;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.errors.IntakeException;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;

@@ -29,13 +29,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.KeytrailApplication;
+import io.keytrail.api.KeytrailApplication;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeyExportService.ExportedFile;
-import io.keytrail.intake.KeyExportService.Selection;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.imports.KeyExportService.ExportedFile;
+import io.keytrail.imports.KeyExportService.Selection;
 import io.keytrail.matrix.ExportedRoomKey;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.TestAccount;

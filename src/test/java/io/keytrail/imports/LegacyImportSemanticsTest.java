@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.errors.IntakeException;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionEvents.SessionImported;

@@ -23,8 +23,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.SessionView;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.directory.SessionView;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;

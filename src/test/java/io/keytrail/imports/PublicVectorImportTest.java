@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.ExportedSessionKey;
-import io.keytrail.intake.IntakeException;
+import io.keytrail.errors.IntakeException;
 
 /**
  * The public vectors (shared/vectors) through the import inputs: rust-sdk's TEST_EXPORT, element-web's

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -27,8 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
-import io.keytrail.intake.IntakeException;
-import io.keytrail.intake.KeysIntake;
+import io.keytrail.errors.IntakeException;
 import io.keytrail.lanes.StubHomeserver.Reply;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -42,13 +42,13 @@ class KeysQueryLaneTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private StubHomeserver stub;
-    private KeysIntake keys;
+    private KeysQueryRecorder keys;
     private CommandGateway commands;
 
     @BeforeEach
     void setUp() {
         stub = StubHomeserver.start();
-        keys = mock(KeysIntake.class);
+        keys = mock(KeysQueryRecorder.class);
         commands = mock(CommandGateway.class);
         when(commands.send(any())).thenReturn(CompletableFuture.completedFuture(null));
     }
@@ -108,7 +108,7 @@ class KeysQueryLaneTest {
     }
 
     @Test
-    void answerGoesToTheKeysIntake_andAUserItDoesNotMentionGetsAFailure() {
+    void answerGoesToTheKeysRecorder_andAUserItDoesNotMentionGetsAFailure() {
         ObjectNode body = KeysQueryBody.of(ALICE);
         stub.respondJson(request -> body);
         KeysQueryLane lane = lane(2, Duration.ofMinutes(10));
@@ -118,7 +118,7 @@ class KeysQueryLaneTest {
 
         await().atMost(PATIENCE).untilAsserted(() -> verify(commands).send(
                 new RecordKeysQueryFailure(BOB, NOW, 3, "the response does not mention the user")));
-        verify(keys).recordKeysQuery(eq((JsonNode) body), eq(NOW));
+        verify(keys).record(eq((JsonNode) body), eq(NOW));
         verify(commands, times(1)).send(any());
         lane.destroy();
     }
@@ -157,7 +157,7 @@ class KeysQueryLaneTest {
     @Test
     void responseTheEngineCannotReadFailsTheBatch() {
         stub.respond(request -> new Reply(200, "{\"device_keys\": []}"));
-        when(keys.recordKeysQuery(any(), any())).thenThrow(IntakeException.invalidInput("device_keys is not an object"));
+        doThrow(IntakeException.invalidInput("device_keys is not an object")).when(keys).record(any(), any());
         KeysQueryLane lane = lane(1, Duration.ofMinutes(10));
 
         lane.request(BOB, 1);

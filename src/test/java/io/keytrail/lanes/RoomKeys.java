@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
-import io.keytrail.intake.SessionView;
+import io.keytrail.directory.SessionView;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.TestAccount;
 

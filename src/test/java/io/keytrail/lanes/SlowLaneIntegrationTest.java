@@ -38,7 +38,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.api.Keytrail;
 import io.keytrail.identity.IdentityEvents.KeysQueryAbandoned;
 import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
-import io.keytrail.intake.SessionView;
+import io.keytrail.directory.SessionView;
 import io.keytrail.lanes.StubHomeserver.Reply;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;

@@ -25,7 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.keytrail.KeytrailApplication;
+import io.keytrail.api.KeytrailApplication;
 import io.keytrail.api.Keytrail;
 import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
 import io.keytrail.lanes.StubHomeserver.Reply;

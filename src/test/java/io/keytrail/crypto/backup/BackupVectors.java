@@ -9,18 +9,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The backup test vectors, loaded from the classpath, and a deterministic random source. */
-final class BackupVectors {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final JsonNode BACKUP = load("/vectors/key-backup-vectors.json");
-    static final JsonNode RUST = BACKUP.at("/vectors/0");
-    static final JsonNode JS = BACKUP.at("/vectors/1");
-    static final JsonNode RECOVERY = BACKUP.get("recovery_key_base58");
-    static final JsonNode JSSDK = load("/vectors/jssdk-crypto-test-data.json").get("data");
+public final class BackupVectors {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final JsonNode BACKUP = load("/vectors/key-backup-vectors.json");
+    public static final JsonNode RUST = BACKUP.at("/vectors/0");
+    public static final JsonNode JS = BACKUP.at("/vectors/1");
+    public static final JsonNode RECOVERY = BACKUP.get("recovery_key_base58");
+    public static final JsonNode JSSDK = load("/vectors/jssdk-crypto-test-data.json").get("data");
 
     private BackupVectors() {
     }
 
-    static JsonNode load(String resource) {
+    public static JsonNode load(String resource) {
         try (InputStream in = BackupVectors.class.getResourceAsStream(resource)) {
             return MAPPER.readTree(in);
         } catch (IOException e) {
@@ -28,7 +28,7 @@ final class BackupVectors {
         }
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (IOException e) {
@@ -36,15 +36,15 @@ final class BackupVectors {
         }
     }
 
-    static BackupDecryptionKey rustKey() {
+    public static BackupDecryptionKey rustKey() {
         return BackupDecryptionKey.fromBase64(RUST.get("backup_private_key_b64").asText());
     }
 
     /** A deterministic "random" source: every byte is the given value. */
-    static final class FixedRandom extends SecureRandom {
+    public static final class FixedRandom extends SecureRandom {
         private final byte value;
 
-        FixedRandom(int value) {
+        public FixedRandom(int value) {
             this.value = (byte) value;
         }
 

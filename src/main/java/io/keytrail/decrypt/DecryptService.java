@@ -1,0 +1,147 @@
+package io.keytrail.decrypt;
+
+import io.keytrail.directory.SessionViews;
+import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.IntakeException;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.crypto.CryptoInputException;
+import io.keytrail.crypto.megolm.DecryptedMessage;
+import io.keytrail.crypto.megolm.ExportedSessionKey;
+import io.keytrail.crypto.megolm.InboundGroupSession;
+import io.keytrail.crypto.megolm.MegolmException;
+import io.keytrail.directory.Directory;
+import io.keytrail.directory.SessionRow;
+import io.keytrail.session.SessionKeyVault;
+import io.keytrail.trust.SenderData;
+import io.keytrail.trust.TrustPolicy;
+import io.keytrail.trust.VerificationJson;
+import io.keytrail.trust.VerificationLevel;
+import io.keytrail.trust.VerificationState;
+import io.keytrail.trust.VerificationStates;
+
+/**
+ * Decrypts {@code m.room.encrypted} Megolm events under a policy (design section 7): find the session
+ * by room and session id only, decrypt and authenticate, map the sender data to a verification
+ * state (MismatchedSender first) and let the policy decide whether the plaintext is shown.
+ *
+ * <p>Replay protection (Matrix spec, Megolm): the first event that decrypts a message index owns it;
+ * the same index under another {@code event_id} is refused ({@code INVALID_INPUT}, design section 10
+ * has no dedicated code), the same event may be decrypted again. An event without {@code event_id}
+ * cannot be told apart from another and is decrypted without being remembered.
+ */
+@Component
+public class DecryptService {
+    private static final String MEGOLM = "m.megolm.v1.aes-sha2";
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Directory directory;
+    private final SessionKeyVault vault;
+    private final MessageIndexLedger ledger;
+
+    public DecryptService(Directory directory, SessionKeyVault vault, MessageIndexLedger ledger) {
+        this.directory = directory;
+        this.vault = vault;
+        this.ledger = ledger;
+    }
+
+    public record Decrypted(ObjectNode plaintext, JsonNode verificationState, String senderDevice) {
+    }
+
+    public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
+        if (roomId == null || roomId.isEmpty()) {
+            throw IntakeException.invalidInput("decrypt needs the room_id the event arrived in");
+        }
+        if (event == null || !event.isObject()) {
+            throw IntakeException.invalidInput("event must be an m.room.encrypted event object");
+        }
+        if (event.has("type") && !"m.room.encrypted".equals(event.path("type").textValue())) {
+            throw IntakeException.invalidInput("event type is " + event.path("type") + ", not m.room.encrypted");
+        }
+        if (event.has("room_id") && !roomId.equals(event.path("room_id").textValue())) {
+            throw IntakeException.invalidInput("the event's room_id " + event.path("room_id")
+                    + " differs from the room it arrived in (" + roomId + ")");
+        }
+        String sender = requiredText(event, "sender", "event.sender");
+        String eventId = event.has("event_id") ? requiredText(event, "event_id", "event.event_id") : null;
+        JsonNode content = event.path("content");
+        if (!MEGOLM.equals(content.path("algorithm").textValue())) {
+            throw IntakeException.invalidInput("content.algorithm must be " + MEGOLM);
+        }
+        String sessionId = requiredText(content, "session_id", "content.session_id");
+        String ciphertext = requiredText(content, "ciphertext", "content.ciphertext");
+
+        SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new IntakeException(
+                ErrorCodes.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
+        if (row.isDiscarded()) {
+            throw new IntakeException(ErrorCodes.SESSION_DISCARDED,
+                    "session " + sessionId + " was discarded (evidence of tampering); its messages are not shown");
+        }
+        InboundGroupSession session = InboundGroupSession.fromExport(
+                ExportedSessionKey.parse(vault.open(row.getSealedSessionKey(), row.getAggregateId())));
+        DecryptedMessage message = decryptOrFail(session, ciphertext);
+        ObjectNode plaintext = plaintextOf(message);
+        if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
+            throw IntakeException.invalidInput("the decrypted payload names room " + plaintext.path("room_id")
+                    + ", but the event arrived in " + roomId + " (replayed into another room?)");
+        }
+        if (eventId != null) {
+            String owner = ledger.claim(row.getAggregateId(), message.messageIndex(), eventId);
+            if (!owner.equals(eventId)) {
+                throw IntakeException.invalidInput("replayed message: index " + message.messageIndex() + " of session "
+                        + sessionId + " was already decrypted for event " + owner + ", not " + eventId);
+            }
+        }
+        SenderData senderData = SessionViews.of(row).senderData();
+        VerificationStates.Result result = VerificationStates.of(senderData, row.isImported(), sender);
+        if (!policy.allows(result.state(), senderData.legacySession())) {
+            VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
+            JsonNode levelJson = VerificationJson.write(level);
+            throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED, "policy " + policy
+                    + " withholds this message: the sender's verification level is "
+                    + (levelJson.isTextual() ? levelJson.textValue() : levelJson.toString()), levelJson);
+        }
+        return new Decrypted(plaintext, VerificationJson.write(result.state()), result.senderDevice().orElse(null));
+    }
+
+    private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {
+        try {
+            return session.decrypt(ciphertext);
+        } catch (MegolmException e) {
+            String code = switch (e.reason()) {
+                case UNKNOWN_MESSAGE_INDEX -> ErrorCodes.UNKNOWN_MESSAGE_INDEX;
+                case BAD_MAC -> ErrorCodes.BAD_MAC;
+                case BAD_SIGNATURE -> ErrorCodes.BAD_SIGNATURE;
+                default -> ErrorCodes.INVALID_INPUT;
+            };
+            throw new IntakeException(code, e.getMessage());
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput("content.ciphertext: " + e.getMessage());
+        }
+    }
+
+    private ObjectNode plaintextOf(DecryptedMessage message) {
+        try {
+            JsonNode node = mapper.readTree(message.utf8());
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (JsonProcessingException | MegolmException e) {
+            throw IntakeException.invalidInput("the decrypted payload is not a JSON object: " + e.getMessage());
+        }
+        throw IntakeException.invalidInput("the decrypted payload is not a JSON object");
+    }
+
+    private static String requiredText(JsonNode node, String field, String name) {
+        JsonNode value = node.path(field);
+        if (!value.isTextual() || value.textValue().isEmpty()) {
+            throw IntakeException.invalidInput(name + " is required and must be a string");
+        }
+        return value.textValue();
+    }
+}

@@ -1,0 +1,316 @@
+package io.keytrail.imports;
+
+import io.keytrail.directory.SessionViews;
+import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.session.Commands;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.keytrail.crypto.CryptoInputException;
+import io.keytrail.crypto.Curve25519PublicKey;
+import io.keytrail.crypto.backup.BackupDecryptionKey;
+import io.keytrail.crypto.backup.InvalidBackupKeyException;
+import io.keytrail.crypto.export.KeyExportException;
+import io.keytrail.crypto.export.KeyExportFile;
+import io.keytrail.crypto.megolm.ExportedSessionKey;
+import io.keytrail.directory.Directory;
+import io.keytrail.matrix.ExportedRoomKey;
+import io.keytrail.matrix.ForwardedRoomKeyPayload;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.matrix.PayloadRejectedException;
+import io.keytrail.session.ReceiveOutcome;
+import io.keytrail.session.SessionCommands.ImportSession;
+import io.keytrail.session.SessionRef;
+
+/**
+ * Imports (design section 6): key export files, their decrypted JSON, key backups and forwarded room
+ * keys. Nothing in them proves who created a session, so every session goes to its aggregate as an
+ * {@link ImportSession} (legacy, claims kept as claims), which merges it into a copy we hold without
+ * ever lowering its trust.
+ *
+ * <p>Problems with the whole input (wrong passphrase, not an export file, wrong backup key) are an
+ * {@link IntakeException}; problems with one session are a {@link ImportResult.Failed} entry and never
+ * stop the others. Big inputs are handled {@value #BATCH} sessions at a time: an export file's JSON is
+ * streamed element by element and a backup body is restored batch by batch, so the parsed and
+ * decrypted copies of all sessions never sit in memory together.
+ */
+@Component
+public class ImportIntake {
+    static final int BATCH = 500;
+    public static final String SOURCE_ROOM_KEYS = "ROOM_KEYS";
+    public static final String SOURCE_KEY_EXPORT = "KEY_EXPORT";
+    public static final String SOURCE_KEY_BACKUP = "KEY_BACKUP";
+    public static final String SOURCE_FORWARDED = "FORWARDED";
+    static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    private static final int MAX_ROOM_ID_LENGTH = 255;
+    private static final Logger log = LoggerFactory.getLogger(ImportIntake.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final Commands commands;
+    private final Directory directory;
+
+    public ImportIntake(CommandGateway gateway, Directory directory) {
+        this.commands = new Commands(gateway);
+        this.directory = directory;
+    }
+
+    /** {@code import_room_keys}: the decrypted JSON array of a key export. */
+    public ImportResult importRoomKeys(JsonNode keys, ImportProgress progress) {
+        if (keys == null || !keys.isArray()) {
+            throw IntakeException.invalidInput("keys must be the JSON array of a decrypted key export");
+        }
+        Run run = new Run(SOURCE_ROOM_KEYS, keys.size(), progress);
+        ArrayNode batch = MAPPER.createArrayNode();
+        int start = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            batch.add(keys.get(i));
+            if (batch.size() == BATCH) {
+                importElements(batch, start, run);
+                start = i + 1;
+                batch = MAPPER.createArrayNode();
+            }
+        }
+        importElements(batch, start, run);
+        return run.finish();
+    }
+
+    /** {@code import_key_export}: a passphrase-protected export file as other clients write it. */
+    public ImportResult importKeyExport(String passphrase, String file, ImportProgress progress) {
+        if (passphrase == null || passphrase.isEmpty()) {
+            throw IntakeException.invalidInput("a key export import needs the passphrase the file was written with");
+        }
+        String json;
+        try {
+            json = KeyExportFile.decrypt(file, passphrase);
+        } catch (KeyExportException e) {
+            String code = e.reason() == KeyExportException.Reason.BAD_PASSPHRASE
+                    ? ErrorCodes.BAD_PASSPHRASE : ErrorCodes.INVALID_EXPORT;
+            throw new IntakeException(code, e.getMessage());
+        }
+        // First pass: the whole payload is a well-formed array (nothing is imported from a broken file)
+        // and we learn its size for progress. Second pass: import, one batch at a time.
+        Run run = new Run(SOURCE_KEY_EXPORT, countElements(json), progress);
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            parser.nextToken();
+            ArrayNode batch = MAPPER.createArrayNode();
+            int start = 0;
+            int index = 0;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                batch.add((JsonNode) MAPPER.readTree(parser));
+                index++;
+                if (batch.size() == BATCH) {
+                    importElements(batch, start, run);
+                    start = index;
+                    batch = MAPPER.createArrayNode();
+                }
+            }
+            importElements(batch, start, run);
+        } catch (IOException e) {
+            throw new IllegalStateException("the export payload changed between two reads", e);
+        }
+        return run.finish();
+    }
+
+    private static int countElements(String json) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IntakeException(ErrorCodes.INVALID_EXPORT, "The key export file decrypted, but it does"
+                        + " not hold a JSON array of room keys. It is not a Matrix key export.");
+            }
+            int count = 0;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                parser.skipChildren();
+                count++;
+            }
+            if (parser.nextToken() != null) {
+                throw new IntakeException(ErrorCodes.INVALID_EXPORT,
+                        "The key export file decrypted, but there is data after its array of room keys.");
+            }
+            return count;
+        } catch (JsonProcessingException e) {
+            throw new IntakeException(ErrorCodes.INVALID_EXPORT, "The key export file decrypted, but its"
+                    + " content is not valid JSON (" + e.getOriginalMessage() + ").");
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
+        }
+    }
+
+    /**
+     * {@code import_backup}: the sessions of a {@code GET /room_keys/keys} response, decrypted with
+     * the backup's private key (a recovery key or base64).
+     */
+    public ImportResult importBackup(String decryptionKey, JsonNode body, ImportProgress progress) {
+        BackupDecryptionKey key;
+        try {
+            key = BackupDecryptionKey.parse(decryptionKey);
+        } catch (InvalidBackupKeyException e) {
+            throw IntakeException.invalidInput("decryption_key: " + e.getMessage());
+        }
+        BackupBatches backup = BackupBatches.of(body, BATCH);
+        backup.requireKeyOpens(key);
+        Run run = new Run(SOURCE_KEY_BACKUP, backup.sessionCount(), progress);
+        for (JsonNode batch : backup) {
+            for (KeyBackupRestore.Result result : KeyBackupRestore.restore(batch, key)) {
+                if (result instanceof KeyBackupRestore.Restored restored) {
+                    ExportedRoomKey k = restored.key();
+                    run.add(importOne(run.source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
+                            k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
+                            k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
+                            k.sharedHistory(), k.sessionKey()));
+                } else {
+                    KeyBackupRestore.Failed failed = (KeyBackupRestore.Failed) result;
+                    run.add(new ImportResult.Failed(failed.roomId(), failed.sessionId().orElse(null),
+                            BackupBatches.codeOf(failed.failure()), failed.message()));
+                }
+            }
+            run.batchDone();
+        }
+        return run.finish();
+    }
+
+    /**
+     * {@code forwarded_room_key}: an Olm-decrypted {@code m.forwarded_room_key}. Olm authenticated only
+     * the forwarder, so the session is an import; its forwarding chain is the payload's chain plus the
+     * forwarder's curve25519 key.
+     */
+    public ImportResult importForwardedRoomKey(String sender, String senderKey, JsonNode plaintext,
+                                               Optional<OwnDevice> ownDevice) {
+        if (sender == null || senderKey == null || plaintext == null) {
+            throw IntakeException.invalidInput("a forwarded room key needs sender, sender_key and plaintext");
+        }
+        Curve25519PublicKey forwarderKey;
+        try {
+            forwarderKey = Curve25519PublicKey.parse(senderKey);
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput("sender_key: " + e.getMessage());
+        }
+        ForwardedRoomKeyPayload payload;
+        try {
+            payload = ForwardedRoomKeyPayload.parse(plaintext, sender, forwarderKey, ownDevice);
+        } catch (PayloadRejectedException e) {
+            throw new IntakeException(e.code(), e.getMessage());
+        }
+        List<String> chain = new ArrayList<>();
+        payload.forwardingChain().forEach(k -> chain.add(k.toBase64()));
+        chain.add(payload.forwarderCurve25519().toBase64());
+        Run run = new Run(SOURCE_FORWARDED, 1, ImportProgress.NONE);
+        run.add(importOne(run.source, payload.roomId(), payload.sessionId(), payload.claimedSenderKey().toBase64(),
+                payload.claimedSenderEd25519().toBase64(), chain, payload.sharedHistory(), payload.sessionKey()));
+        return run.finish();
+    }
+
+    /** Elements of an export array; {@code start} is the index of the batch's first element in the input. */
+    private void importElements(ArrayNode batch, int start, Run run) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        for (ExportedRoomKey.ArrayEntry entry : ExportedRoomKey.parseArray(batch)) {
+            int index = start + entry.index();
+            if (entry instanceof ExportedRoomKey.Parsed parsed) {
+                ExportedRoomKey k = parsed.key();
+                run.add(importOne(run.source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
+                        k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
+                        k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
+                        k.sharedHistory(), k.sessionKey()));
+            } else {
+                ExportedRoomKey.Rejected rejected = (ExportedRoomKey.Rejected) entry;
+                JsonNode room = batch.get(entry.index()).path("room_id");
+                run.add(new ImportResult.Failed(room.isTextual() ? room.textValue() : null,
+                        rejected.sessionId().orElse(null), ErrorCodes.INVALID_INPUT,
+                        "room key " + index + " (counting from 0): " + rejected.reason()));
+            }
+        }
+        run.batchDone();
+    }
+
+    /** One session: its key must be a v1 export whose signing key is the session id; then the aggregate merges. */
+    private Object importOne(String source, String roomId, String sessionId, String claimedSenderKey,
+                             String claimedEd25519, List<String> chain, boolean sharedHistory, String sessionKey) {
+        if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
+            return new ImportResult.Failed(roomId, sessionId, ErrorCodes.INVALID_INPUT,
+                    "room_id must be a Matrix room id (starting with '!', at most 255 characters)");
+        }
+        ExportedSessionKey key;
+        try {
+            key = ExportedSessionKey.parse(sessionKey);
+        } catch (CryptoInputException e) {
+            return new ImportResult.Failed(roomId, sessionId, ErrorCodes.INVALID_SESSION_KEY,
+                    "session_key: " + e.getMessage());
+        }
+        if (!key.sessionId().equals(sessionId)) {
+            return new ImportResult.Failed(roomId, sessionId, ErrorCodes.INVALID_SESSION_KEY, "session_id "
+                    + sessionId + " is not the signing key inside session_key (" + key.sessionId() + ")");
+        }
+        SessionRef ref = new SessionRef(roomId, sessionId);
+        try {
+            ReceiveOutcome outcome = commands.send(new ImportSession(ref.aggregateId(), roomId, sessionId, source,
+                    claimedSenderKey, claimedEd25519, chain, sharedHistory, key.index(), key.toBase64()));
+            if (outcome != null && outcome.refused()) {
+                return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
+            }
+            return directory.session(roomId, sessionId)
+                    .map(row -> new ImportResult.Imported(roomId, sessionId, SessionViews.of(row).senderData()))
+                    .orElseThrow(() -> new IllegalStateException("no directory row after an import"));
+        } catch (IntakeException e) {
+            return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug or a storage failure for this one session: report it and keep importing the others.
+            log.error("importing session {} of {} failed", sessionId, roomId, e);
+            return new ImportResult.Failed(roomId, sessionId, INTERNAL_ERROR, "internal error: " + e.getClass().getName());
+        }
+    }
+
+    /** One import in progress: results, progress reports and the throughput log line. */
+    private static final class Run {
+        private final String source;
+        private final long total;
+        private final ImportProgress progress;
+        private final long startNanos = System.nanoTime();
+        private final List<ImportResult.Imported> imported = new ArrayList<>();
+        private final List<ImportResult.Failed> failed = new ArrayList<>();
+
+        Run(String source, long total, ImportProgress progress) {
+            this.source = source;
+            this.total = total;
+            this.progress = progress == null ? ImportProgress.NONE : progress;
+        }
+
+        void add(Object outcome) {
+            if (outcome instanceof ImportResult.Imported i) {
+                imported.add(i);
+            } else {
+                failed.add((ImportResult.Failed) outcome);
+            }
+        }
+
+        void batchDone() {
+            progress.update(imported.size() + failed.size(), total);
+        }
+
+        ImportResult finish() {
+            long done = imported.size() + failed.size();
+            progress.update(done, total);
+            double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+            log.info("import from {}: {} sessions imported, {} failed, in {} ms ({} sessions/s)", source,
+                    imported.size(), failed.size(), Math.round(seconds * 1000), Math.round(done / seconds));
+            return new ImportResult(imported, failed);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.keytrail.imports;
+
+import io.keytrail.directory.JsonText;
+import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.IntakeException;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.keytrail.crypto.CryptoInputException;
+import io.keytrail.crypto.Curve25519PublicKey;
+import io.keytrail.crypto.Ed25519PublicKey;
+import io.keytrail.crypto.export.KeyExportFile;
+import io.keytrail.directory.SessionRow;
+import io.keytrail.directory.SessionRows;
+import io.keytrail.matrix.ExportedRoomKey;
+import io.keytrail.session.SessionKeyVault;
+
+/**
+ * Writes a key export file (spec "Key exports") of the sessions we hold, readable by other Matrix
+ * clients' importers: the JSON array of {@code ExportedSessionData}, encrypted under a passphrase.
+ * Each session is written at its first known index. Discarded sessions are never exported.
+ */
+@Component
+public class KeyExportService {
+    private static final Logger log = LoggerFactory.getLogger(KeyExportService.class);
+    private static final int PAGE = 500;
+
+    private final SessionRows sessions;
+    private final SessionKeyVault vault;
+    private final SecureRandom random;
+
+    public KeyExportService(SessionRows sessions, SessionKeyVault vault, SecureRandom random) {
+        this.sessions = sessions;
+        this.vault = vault;
+        this.random = random;
+    }
+
+    /**
+     * Which sessions to export: those in {@code roomIds} (all rooms when empty) and, when
+     * {@code sessionIds} is not empty, only those. A listed session id we do not hold (or hold only
+     * discarded) is an error, so a typo never yields a silently incomplete file.
+     */
+    public record Selection(Set<String> roomIds, Set<String> sessionIds) {
+        public static final Selection ALL = new Selection(Set.of(), Set.of());
+
+        public Selection {
+            roomIds = Set.copyOf(roomIds);
+            sessionIds = Set.copyOf(sessionIds);
+        }
+
+        boolean includes(SessionRow row) {
+            return (roomIds.isEmpty() || roomIds.contains(row.getRoomId()))
+                    && (sessionIds.isEmpty() || sessionIds.contains(row.getSessionId()));
+        }
+    }
+
+    /** The export file's text and how many sessions it holds. */
+    public record ExportedFile(String text, int sessionCount) {
+        @Override
+        public String toString() {
+            return "ExportedFile[" + sessionCount + " sessions]";
+        }
+    }
+
+    /**
+     * @param rounds PBKDF2 rounds; {@link KeyExportFile#DEFAULT_ROUNDS} (what element-web writes) unless
+     *               there is a reason; at least 1 and at most {@link KeyExportFile#MAX_ROUNDS}
+     */
+    public ExportedFile export(String passphrase, Selection selection, int rounds) {
+        if (passphrase == null || passphrase.isEmpty()) {
+            throw IntakeException.invalidInput("an export needs a passphrase to encrypt the file with");
+        }
+        if (rounds < 1 || rounds > KeyExportFile.MAX_ROUNDS) {
+            throw IntakeException.invalidInput("rounds must be between 1 and " + KeyExportFile.MAX_ROUNDS
+                    + " (other clients write " + KeyExportFile.DEFAULT_ROUNDS + ")");
+        }
+        if (rounds < KeyExportFile.MIN_RECOMMENDED_ROUNDS) {
+            log.warn("writing a key export with {} PBKDF2 rounds, fewer than the {} the spec asks for",
+                    rounds, KeyExportFile.MIN_RECOMMENDED_ROUNDS);
+        }
+        ArrayNode keys = JsonNodeFactory.instance.arrayNode();
+        Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
+        List<String> unavailable = new ArrayList<>();
+        Page<SessionRow> page;
+        int number = 0;
+        do {
+            page = sessions.findAll(PageRequest.of(number++, PAGE, Sort.by("position")));
+            for (SessionRow row : page) {
+                if (row.isDiscarded() || !selection.includes(row)) {
+                    continue;
+                }
+                Optional<JsonNode> key = exportedKey(row);
+                if (key.isPresent()) {
+                    keys.add(key.get());
+                    missing.remove(row.getSessionId());
+                } else {
+                    unavailable.add(row.getSessionId());
+                }
+            }
+        } while (page.hasNext());
+        if (!missing.isEmpty()) {
+            throw new IntakeException(ErrorCodes.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
+                    + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
+                    + " (unknown, discarded, or its stored key shredded)");
+        }
+        if (!unavailable.isEmpty()) {
+            log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?): {}",
+                    unavailable.size(), unavailable);
+        }
+        String text = KeyExportFile.encrypt(keys.toString(), passphrase, rounds, random);
+        log.info("exported {} sessions ({} PBKDF2 rounds)", keys.size(), rounds);
+        return new ExportedFile(text, keys.size());
+    }
+
+    /** The {@code ExportedSessionData} of one session, or empty when its key was shredded. */
+    private Optional<JsonNode> exportedKey(SessionRow row) {
+        String sessionKey;
+        try {
+            sessionKey = vault.open(row.getSealedSessionKey(), row.getAggregateId());
+        } catch (SessionKeyVault.SessionKeyUnavailableException e) {
+            return Optional.empty();
+        }
+        ExportedRoomKey key = new ExportedRoomKey(ExportedRoomKey.MEGOLM_V1, row.getRoomId(), row.getSessionId(),
+                Curve25519PublicKey.parse(row.getSenderKey()), claimedEd25519(row), chain(row), sessionKey,
+                row.isSharedHistory(), JsonNodeFactory.instance.objectNode());
+        return Optional.of(key.toJson());
+    }
+
+    private static Optional<Ed25519PublicKey> claimedEd25519(SessionRow row) {
+        try {
+            return Optional.ofNullable(row.getClaimedEd25519()).map(Ed25519PublicKey::parse);
+        } catch (CryptoInputException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<Curve25519PublicKey> chain(SessionRow row) {
+        List<Curve25519PublicKey> out = new ArrayList<>();
+        if (row.getForwardingChainJson() != null) {
+            for (JsonNode key : JsonText.parse(row.getForwardingChainJson())) {
+                out.add(Curve25519PublicKey.parse(key.asText()));
+            }
+        }
+        return out;
+    }
+
+    /** Convenience for interfaces: null or empty collections mean "no restriction". */
+    public static Selection selection(Collection<String> roomIds, Collection<String> sessionIds) {
+        return new Selection(roomIds == null ? Set.of() : Set.copyOf(roomIds),
+                sessionIds == null ? Set.of() : Set.copyOf(sessionIds));
+    }
+}

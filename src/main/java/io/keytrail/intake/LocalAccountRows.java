@@ -1,6 +1,0 @@
-package io.keytrail.intake;
-
-import org.springframework.data.jpa.repository.JpaRepository;
-
-public interface LocalAccountRows extends JpaRepository<LocalAccountRow, String> {
-}

@@ -1,0 +1,131 @@
+package io.keytrail.lanes;
+
+import io.keytrail.directory.SessionView;
+import io.keytrail.directory.SessionViews;
+import io.keytrail.directory.UserLocks;
+import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.IntakeException;
+import io.keytrail.redecision.KeysIntake;
+import io.keytrail.session.Commands;
+
+import java.util.Optional;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.gateway.EventGateway;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.keytrail.crypto.CryptoInputException;
+import io.keytrail.crypto.Curve25519PublicKey;
+import io.keytrail.crypto.megolm.InboundGroupSession;
+import io.keytrail.crypto.megolm.MegolmException;
+import io.keytrail.crypto.megolm.SessionKey;
+import io.keytrail.directory.Directory;
+import io.keytrail.directory.SessionRow;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.matrix.PayloadRejectedException;
+import io.keytrail.matrix.RoomKeyPayload;
+import io.keytrail.session.DecisionEvidence;
+import io.keytrail.session.ReceiveOutcome;
+import io.keytrail.session.RoomKeyRefusedException;
+import io.keytrail.session.SessionCommands.DiscardSession;
+import io.keytrail.session.SessionCommands.ReceiveSession;
+import io.keytrail.session.SessionEvents.RoomKeyRefused;
+import io.keytrail.session.SessionRef;
+
+/**
+ * The fast lane (design section 3): validates an {@code m.room_key} Olm payload, gathers the local
+ * evidence and lets the session aggregate decide. Only store reads and writes; never the network.
+ */
+@Component
+public class RoomKeyIntake {
+    private final EventGateway events;
+    private final Directory directory;
+    private final UserLocks locks;
+    private final Commands dispatch;
+
+    public RoomKeyIntake(CommandGateway commands, EventGateway events, Directory directory, UserLocks locks) {
+        this.events = events;
+        this.directory = directory;
+        this.locks = locks;
+        this.dispatch = new Commands(commands);
+    }
+
+    /**
+     * @param sender    the to-device event's {@code sender}
+     * @param senderKey the Olm session's curve25519 key (unpadded base64)
+     * @param plaintext the decrypted Olm payload
+     */
+    public SessionView receive(String sender, String senderKey, JsonNode plaintext, Optional<OwnDevice> ownDevice) {
+        if (sender == null || senderKey == null || plaintext == null) {
+            throw IntakeException.invalidInput("a room key needs sender, sender_key and plaintext");
+        }
+        Curve25519PublicKey olmKey;
+        try {
+            olmKey = Curve25519PublicKey.parse(senderKey);
+        } catch (CryptoInputException e) {
+            throw IntakeException.invalidInput("sender_key: " + e.getMessage());
+        }
+        RoomKeyPayload payload;
+        try {
+            payload = RoomKeyPayload.parse(plaintext, sender, olmKey, ownDevice);
+        } catch (PayloadRejectedException e) {
+            throw new IntakeException(e.code(), e.getMessage());
+        }
+        InboundGroupSession session = sessionFrom(payload);
+        return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
+    }
+
+    /** Reads the evidence and lets the aggregate decide, while no keys change for this sender. */
+    private SessionView decide(RoomKeyPayload payload, InboundGroupSession session, Curve25519PublicKey olmKey) {
+        String creatorKey = olmKey.toBase64();
+        SessionRef ref = new SessionRef(payload.roomId(), payload.sessionId());
+        Directory.Creator creator = directory.creator(payload.sender(), creatorKey);
+        DecisionEvidence evidence = creator.evidence();
+        var senderDeviceKeys = payload.senderDeviceKeys().map(k -> k.json()).orElse(null);
+        ReceiveSession command = new ReceiveSession(ref.aggregateId(), payload.roomId(), payload.sessionId(),
+                payload.sender(), creatorKey, payload.claimedEd25519().toBase64(), payload.sharedHistory(),
+                session.firstKnownIndex(), session.exportAtFirstKnownIndex().toBase64(), senderDeviceKeys,
+                evidence.withSenderDeviceKeys(senderDeviceKeys));
+        ReceiveOutcome outcome;
+        try {
+            outcome = dispatch.send(command);
+        } catch (RoomKeyRefusedException e) {
+            events.publish(new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(), creatorKey,
+                    e.code(), e.getMessage(), command.evidence()));
+            throw new IntakeException(e.code(), e.getMessage());
+        }
+        if (outcome != null && outcome.refused()) {
+            throw new IntakeException(outcome.refusedCode(), outcome.detail());
+        }
+        SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
+        // Only a session whose trust could rest on the refused keys is discarded, as KeysIntake does: one
+        // already cross-signed by an earlier, valid chain keeps its trust when it is shared again.
+        if (creator.tainted() && row.getRank() < Directory.SENDER_UNVERIFIED_RANK) {
+            dispatch.send(new DiscardSession(ref.aggregateId(), "TAMPERING",
+                    "the creator device's cross-signing rests on refused (tampered) keys"));
+            row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
+        }
+        if (row.isDiscarded()) {
+            throw new IntakeException(ErrorCodes.SESSION_DISCARDED,
+                    "the session was discarded on arrival: its sender's keys show evidence of tampering");
+        }
+        return SessionViews.of(row);
+    }
+
+    private static InboundGroupSession sessionFrom(RoomKeyPayload payload) {
+        SessionKey key;
+        try {
+            key = SessionKey.parse(payload.sessionKey());
+        } catch (CryptoInputException e) {
+            throw new IntakeException(ErrorCodes.INVALID_SESSION_KEY, "session_key: " + e.getMessage());
+        }
+        InboundGroupSession session = InboundGroupSession.fromSessionKey(key);
+        if (!session.sessionId().equals(payload.sessionId())) {
+            throw new IntakeException(ErrorCodes.INVALID_SESSION_KEY, "session_id " + payload.sessionId()
+                    + " is not the public key embedded in session_key (" + session.sessionId() + ")");
+        }
+        return session;
+    }
+}

@@ -1,0 +1,78 @@
+package io.keytrail.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.api.Keytrail;
+import io.keytrail.crypto.megolm.OutboundGroupSession;
+import io.keytrail.decrypt.DecryptService;
+import io.keytrail.matrix.OwnDevice;
+import io.keytrail.matrix.fixture.KeysQueryBody;
+import io.keytrail.matrix.fixture.TestAccount;
+import io.keytrail.trust.SenderData;
+import io.keytrail.trust.TrustPolicy;
+
+/**
+ * The whole engine (aggregates, directory read models, re-decisions, decryption) on the production
+ * store. Runs only when {@code KEYTRAIL_TEST_POSTGRES_URL} is set ({@code .ci/run} sets it); fresh users
+ * and rooms each run, so the database can be reused.
+ */
+@SpringBootTest
+@ActiveProfiles({"test", "postgres"})
+@EnabledIfEnvironmentVariable(named = PostgresEventStoreTest.URL_VARIABLE, matches = ".+")
+class PostgresEngineTest {
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> System.getenv(PostgresEventStoreTest.URL_VARIABLE));
+        registry.add("spring.datasource.username", () -> env("KEYTRAIL_TEST_POSTGRES_USER", "keytrail"));
+        registry.add("spring.datasource.password", () -> env("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail"));
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    @Autowired
+    Keytrail keytrail;
+
+    @Test
+    void unknownDeviceThenKeysArrive_upgradesAndDecryptsOnPostgres() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        TestAccount alice = TestAccount.create("@alice-" + run + ":pg.test", "alice-" + run, "PHONE");
+        OwnDevice me = TestAccount.create("@me-" + run + ":pg.test", "me-" + run, "ME").ownDevice("ME");
+        String room = "!room-" + run + ":pg.test";
+        OutboundGroupSession megolm = OutboundGroupSession.create(new SecureRandom());
+        ObjectNode plaintext = alice.roomKeyPlaintext("PHONE", me, room, megolm.sessionId(),
+                megolm.sessionKey().toBase64(), Optional.empty());
+
+        var received = keytrail.receiveRoomKey(alice.userId(), alice.device("PHONE").curve25519().toBase64(),
+                plaintext, Optional.of(me));
+        var keys = keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+
+        assertThat(received.senderData()).isEqualTo(SenderData.unknown());
+        assertThat(keys.updated()).singleElement()
+                .satisfies(v -> assertThat(v.senderData()).isInstanceOf(SenderData.SenderUnverified.class));
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("type", "m.room.encrypted")
+                .put("sender", alice.userId()).put("room_id", room);
+        event.putObject("content").put("algorithm", "m.megolm.v1.aes-sha2").put("session_id", megolm.sessionId())
+                .put("ciphertext", megolm.encrypt("{\"type\":\"m.room.message\",\"content\":{\"body\":\"hi\"}}"));
+        DecryptService.Decrypted decrypted = keytrail.decrypt(room, TrustPolicy.CROSS_SIGNED, event);
+        assertThat(decrypted.plaintext().path("content").path("body").asText()).isEqualTo("hi");
+        assertThat(decrypted.senderDevice()).isEqualTo("PHONE");
+    }
+}

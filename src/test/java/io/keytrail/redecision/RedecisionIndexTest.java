@@ -1,0 +1,136 @@
+package io.keytrail.redecision;
+
+import io.keytrail.directory.SessionView;
+
+import static io.keytrail.redecision.Story.curve;
+import static io.keytrail.redecision.Story.msk;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyCollection;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+import io.keytrail.api.Keytrail;
+import io.keytrail.crypto.megolm.OutboundGroupSession;
+import io.keytrail.directory.Directory;
+import io.keytrail.directory.SessionRows;
+import io.keytrail.redecision.KeysIntake.KeysResult;
+import io.keytrail.matrix.fixture.KeysQueryBody;
+import io.keytrail.matrix.fixture.TestAccount;
+import io.keytrail.trust.SenderData;
+
+/**
+ * Re-decisions find the sessions a change may affect through the directory's indexed queries (by
+ * creator key and rank, by master key and rank, by sender and rank), never by reading all sessions.
+ * Proven on the repository calls, not on timing.
+ */
+@SpringBootTest(properties = IntakeTestProperties.VAULT_KEY)
+@ActiveProfiles("test")
+class RedecisionIndexTest {
+    @MockitoSpyBean
+    SessionRows sessions;
+    @Autowired
+    Keytrail keytrail;
+
+    private final Story story = new Story();
+
+    @BeforeEach
+    void forgetEarlierCalls() {
+        clearInvocations(sessions);
+    }
+
+    private List<OutboundGroupSession> receiveMany(TestAccount sender, String deviceId, String label, int count) {
+        List<OutboundGroupSession> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            OutboundGroupSession session = story.megolm(label + i);
+            keytrail.receiveRoomKey(sender.userId(), curve(sender, deviceId),
+                    story.roomKey(sender, deviceId, session, Optional.empty()), Optional.empty());
+            out.add(session);
+        }
+        return out;
+    }
+
+    private void assertNoScan() {
+        verify(sessions, never()).findAll();
+        verify(sessions, never()).findAll(any(Sort.class));
+        verify(sessions, never()).findAll(any(Pageable.class));
+        verify(sessions, never()).findAllByOrderByPosition();
+    }
+
+    @Test
+    void keysArriving_findSessionsByCreatorKeyAndRank() {
+        TestAccount alice = story.user("alice", "PHONE");
+        receiveMany(alice, "PHONE", "a", 2);
+        clearInvocations(sessions);
+
+        keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+
+        verify(sessions, atLeastOnce()).findBySenderKeyInAndRankLessThanAndDiscardedFalseOrderByPosition(
+                argThat(keys -> keys.contains(curve(alice, "PHONE"))), eq(Directory.SENDER_UNVERIFIED_RANK));
+        assertNoScan();
+    }
+
+    @Test
+    void verification_findsSessionsByMasterKeyAndRank() {
+        TestAccount alice = story.user("alice", "PHONE");
+        keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+        receiveMany(alice, "PHONE", "a", 1);
+        clearInvocations(sessions);
+
+        keytrail.verifyMasterKey(alice.userId(), msk(alice));
+
+        verify(sessions).findByMasterKeyAndRankInAndDiscardedFalseOrderByPosition(eq(msk(alice)), anyCollection());
+        assertNoScan();
+    }
+
+    @Test
+    void withdrawal_findsViolationsBySenderAndRank() {
+        TestAccount alice = story.user("alice", "PHONE");
+        clearInvocations(sessions);
+
+        keytrail.withdrawVerification(alice.userId());
+
+        verify(sessions).findBySenderAndRankAndDiscardedFalseOrderByPosition(eq(alice.userId()), anyInt());
+        assertNoScan();
+    }
+
+    /** Upstream identities/manager.rs test_adds_device_info_to_existing_sessions (60 per account, two accounts). */
+    @Test
+    void keysForOneAccount_upgradeAllItsSessionsAndNoneOfAnothers() {
+        TestAccount first = story.user("first", "DEV1");
+        TestAccount second = story.user("second", "DEV2");
+        List<OutboundGroupSession> firsts = receiveMany(first, "DEV1", "f", 60);
+        List<OutboundGroupSession> seconds = receiveMany(second, "DEV2", "s", 60);
+
+        KeysResult result = keytrail.recordKeysQuery(new KeysQueryBody()
+                .device(first, "DEV1", io.keytrail.matrix.fixture.DeviceSigning.SELF_SIGNED_ONLY).build());
+
+        assertThat(result.updated()).hasSize(60).allSatisfy(view ->
+                assertThat(view.senderData()).isInstanceOf(SenderData.DeviceInfo.class));
+        assertThat(result.updated()).extracting(SessionView::sessionId)
+                .containsExactlyElementsOf(firsts.stream().map(OutboundGroupSession::sessionId).toList());
+        for (OutboundGroupSession session : seconds) {
+            assertThat(keytrail.session(story.room, session.sessionId()).orElseThrow().senderData())
+                    .isEqualTo(SenderData.unknown());
+        }
+        assertNoScan();
+    }
+}
