@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.imports.KeyExportService;
 import io.keytrail.directory.SessionView;
 
@@ -86,7 +86,7 @@ public class ApiController {
                     .header("Content-Disposition", "attachment; filename=\"element-keys.txt\"")
                     .header("X-Keytrail-Session-Count", Integer.toString(file.sessionCount()))
                     .body(file.text());
-        } catch (IntakeException e) {
+        } catch (RefusalException e) {
             return ResponseEntity.status(statusOf(e.code())).contentType(MediaType.APPLICATION_JSON).body(errorBody(e));
         }
     }
@@ -96,10 +96,10 @@ public class ApiController {
     public ResponseEntity<JsonNode> decrypt(@RequestBody String body) {
         JsonNode input = parse(body);
         if (!input.isObject()) {
-            throw IntakeException.invalidInput("the body must be {\"room_id\",\"policy\",\"event\"}");
+            throw RefusalException.invalidInput("the body must be {\"room_id\",\"policy\",\"event\"}");
         }
         if (input.has("type") && !"decrypt".equals(input.get("type").textValue())) {
-            throw IntakeException.invalidInput("POST /api/v1/decrypt takes a decrypt input; send "
+            throw RefusalException.invalidInput("POST /api/v1/decrypt takes a decrypt input; send "
                     + input.get("type") + " inputs to /api/v1/inputs");
         }
         ObjectNode typed = ((ObjectNode) input).deepCopy();
@@ -115,12 +115,12 @@ public class ApiController {
     public ResponseEntity<JsonNode> session(@PathVariable String roomId, @PathVariable String sessionId) {
         String id = sessionId.startsWith("/") ? sessionId.substring(1) : sessionId;
         if (id.isEmpty()) {
-            throw IntakeException.invalidInput("GET /api/v1/sessions/{room_id}/{session_id}: the session id is missing");
+            throw RefusalException.invalidInput("GET /api/v1/sessions/{room_id}/{session_id}: the session id is missing");
         }
         return keytrail.session(roomId, id)
                 .<ResponseEntity<JsonNode>>map(view -> ResponseEntity.ok(sessionJson(view)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(errorBody(
-                        new IntakeException(ErrorCodes.UNKNOWN_SESSION, "no session " + id + " in " + roomId))));
+                        new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + id + " in " + roomId))));
     }
 
     /** {@code {"room_id","session_id","sender_data","imported","discarded"}}, in that order. */
@@ -136,29 +136,22 @@ public class ApiController {
         try {
             return JsonInput.parse(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw IntakeException.invalidInput("the body is not valid JSON: " + e.getOriginalMessage());
+            throw RefusalException.invalidInput("the body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
-    @org.springframework.web.bind.annotation.ExceptionHandler(IntakeException.class)
-    ResponseEntity<JsonNode> onIntake(IntakeException e) {
-        return ResponseEntity.status(statusOf(e.code())).body(errorBody(e));
-    }
-
-    private ObjectNode errorBody(IntakeException e) {
+    private ObjectNode errorBody(RefusalException e) {
         ObjectNode out = mapper.createObjectNode();
         out.set("error", Outcomes.error(mapper, e));
         return out;
     }
 
+    static HttpStatus statusOf(RefusalCode code) {
+        return HttpStatus.valueOf(code.httpStatus());
+    }
+
+    /** The status of an outcome's error code (always one of ours: the outcome was built from a {@link RefusalCode}). */
     static HttpStatus statusOf(String code) {
-        return switch (code) {
-            case ErrorCodes.UNKNOWN_SESSION -> HttpStatus.NOT_FOUND;
-            case ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED -> HttpStatus.FORBIDDEN;
-            case ErrorCodes.SESSION_DISCARDED -> HttpStatus.GONE;
-            case ErrorCodes.INVALID_INPUT -> HttpStatus.BAD_REQUEST;
-            case Outcomes.INTERNAL_ERROR -> HttpStatus.INTERNAL_SERVER_ERROR;
-            default -> HttpStatus.UNPROCESSABLE_ENTITY;
-        };
+        return statusOf(RefusalCode.valueOf(code));
     }
 }

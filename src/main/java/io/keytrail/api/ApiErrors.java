@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.errors.RefusalException;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -14,7 +16,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.RefusalCode;
 
 /**
  * HTTP-level refusals (no body, wrong content type, wrong method, unknown path) in the same
@@ -26,6 +28,14 @@ class ApiErrors {
 
     ApiErrors(ObjectMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** A refusal from any room (inputs, sessions, audit): its code decides the status. */
+    @ExceptionHandler(RefusalException.class)
+    ResponseEntity<ObjectNode> refused(RefusalException e) {
+        ObjectNode body = mapper.createObjectNode();
+        body.set("error", Outcomes.error(mapper, e));
+        return ResponseEntity.status(e.code().httpStatus()).contentType(MediaType.APPLICATION_JSON).body(body);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -53,7 +63,7 @@ class ApiErrors {
 
     private ResponseEntity<ObjectNode> error(HttpStatusCode status, String message) {
         ObjectNode body = mapper.createObjectNode();
-        body.putObject("error").put("code", ErrorCodes.INVALID_INPUT).put("message", message);
+        body.putObject("error").put("code", RefusalCode.INVALID_INPUT.name()).put("message", message);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
     }
 }

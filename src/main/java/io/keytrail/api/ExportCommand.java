@@ -11,7 +11,7 @@ import java.util.Set;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.keytrail.crypto.export.KeyExportFile;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.imports.KeyExportService;
 
 /**
@@ -79,7 +79,7 @@ public final class ExportCommand {
             stdout.flush();
             stderr.println("export: wrote " + file.sessionCount() + " sessions");
             return 0;
-        } catch (IntakeException e) {
+        } catch (RefusalException e) {
             stderr.println("export: " + e.code() + ": " + e.getMessage());
             return 1;
         } finally {

@@ -7,7 +7,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.keytrail.crypto.export.KeyExportFile;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.imports.KeyExportService;
 
 /**
@@ -25,25 +25,25 @@ record ExportRequest(String passphrase, int rounds, KeyExportService.Selection s
 
     static ExportRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw IntakeException.invalidInput("the body must be {\"passphrase\", \"rounds\"?, \"room_ids\"?,"
+            throw RefusalException.invalidInput("the body must be {\"passphrase\", \"rounds\"?, \"room_ids\"?,"
                     + " \"session_ids\"?}");
         }
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!FIELDS.contains(field)) {
-                throw IntakeException.invalidInput("unknown field \"" + field + "\" in an export request; expected "
+                throw RefusalException.invalidInput("unknown field \"" + field + "\" in an export request; expected "
                         + FIELDS);
             }
         }
         JsonNode passphrase = body.get("passphrase");
         if (passphrase == null || !passphrase.isTextual() || passphrase.textValue().isEmpty()) {
-            throw IntakeException.invalidInput("\"passphrase\" is required and must be a non-empty string");
+            throw RefusalException.invalidInput("\"passphrase\" is required and must be a non-empty string");
         }
         int rounds = KeyExportFile.DEFAULT_ROUNDS;
         JsonNode roundsNode = body.get("rounds");
         if (roundsNode != null) {
             if (!roundsNode.isIntegralNumber() || !roundsNode.canConvertToInt()) {
-                throw IntakeException.invalidInput("\"rounds\" must be an integer (default "
+                throw RefusalException.invalidInput("\"rounds\" must be an integer (default "
                         + KeyExportFile.DEFAULT_ROUNDS + ")");
             }
             rounds = roundsNode.intValue();
@@ -59,11 +59,11 @@ record ExportRequest(String passphrase, int rounds, KeyExportService.Selection s
             return out;
         }
         if (!value.isArray()) {
-            throw IntakeException.invalidInput("\"" + field + "\" must be an array of strings");
+            throw RefusalException.invalidInput("\"" + field + "\" must be an array of strings");
         }
         for (JsonNode item : value) {
             if (!item.isTextual() || item.textValue().isEmpty()) {
-                throw IntakeException.invalidInput("\"" + field + "\" must be an array of non-empty strings");
+                throw RefusalException.invalidInput("\"" + field + "\" must be an array of non-empty strings");
             }
             out.add(item.textValue());
         }

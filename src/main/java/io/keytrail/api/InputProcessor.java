@@ -19,7 +19,7 @@ import io.keytrail.decrypt.DecryptService;
 import io.keytrail.imports.ImportIntake;
 import io.keytrail.imports.ImportProgress;
 import io.keytrail.imports.ImportResult;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.redecision.KeysIntake;
 import io.keytrail.directory.LocalAccount;
 import io.keytrail.redecision.KeysIntake.KeysResult;
@@ -31,7 +31,7 @@ import io.keytrail.trust.TrustPolicy;
 
 /**
  * The one entry point behind all three interfaces (replay, HTTP, Java facade): takes an input object
- * of design section 10 and answers its result object, or throws {@link IntakeException}.
+ * of design section 10 and answers its result object, or throws {@link RefusalException}.
  *
  * <p>Input objects are strict: an unknown top-level field is an error (a typo must not be silently
  * ignored), except fields starting with {@code _}, which recordings may use as comments.
@@ -77,11 +77,11 @@ public class InputProcessor {
     /** As {@link #process(JsonNode)}; imports report their progress to {@code progress} after each batch. */
     public ObjectNode process(JsonNode input, ImportProgress progress) {
         if (input == null || !input.isObject()) {
-            throw IntakeException.invalidInput("an input must be a JSON object with a \"type\"");
+            throw RefusalException.invalidInput("an input must be a JSON object with a \"type\"");
         }
         String type = input.path("type").textValue();
         if (type == null || !FIELDS.containsKey(type)) {
-            throw IntakeException.invalidInput("unknown or missing input type " + input.path("type")
+            throw RefusalException.invalidInput("unknown or missing input type " + input.path("type")
                     + "; expected one of " + FIELDS.keySet());
         }
         checkFields(type, input);
@@ -109,7 +109,7 @@ public class InputProcessor {
             local.set(new OwnDevice(text(input, "user_id"), text(input, "device_id"),
                     Curve25519PublicKey.parse(text(input, "curve25519")), Ed25519PublicKey.parse(text(input, "ed25519"))));
         } catch (CryptoInputException e) {
-            throw IntakeException.invalidInput("own_device: " + e.getMessage());
+            throw RefusalException.invalidInput("own_device: " + e.getMessage());
         }
         return mapper.createObjectNode();
     }
@@ -130,7 +130,7 @@ public class InputProcessor {
         try {
             policy = TrustPolicy.valueOf(policyName);
         } catch (IllegalArgumentException e) {
-            throw IntakeException.invalidInput("unknown policy " + policyName + "; expected SHOW_ALL, "
+            throw RefusalException.invalidInput("unknown policy " + policyName + "; expected SHOW_ALL, "
                     + "CROSS_SIGNED_OR_LEGACY, CROSS_SIGNED or VERIFIED_ONLY");
         }
         DecryptService.Decrypted d = decryption.decrypt(text(input, "room_id"), policy, object(input, "event"));
@@ -151,7 +151,7 @@ public class InputProcessor {
         }
         ArrayNode failed = out.putArray("failed");
         for (ImportResult.Failed f : result.failed()) {
-            failed.addObject().put("session_id", f.sessionId()).put("code", f.code()).put("message", f.message());
+            failed.addObject().put("session_id", f.sessionId()).put("code", f.code().name()).put("message", f.message());
         }
         return out;
     }
@@ -173,7 +173,7 @@ public class InputProcessor {
         for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("type") && !field.startsWith("_") && !allowed.contains(field)) {
-                throw IntakeException.invalidInput("unknown field \"" + field + "\" in a " + type
+                throw RefusalException.invalidInput("unknown field \"" + field + "\" in a " + type
                         + " input; expected " + allowed);
             }
         }
@@ -182,7 +182,7 @@ public class InputProcessor {
     private static String text(JsonNode input, String field) {
         JsonNode value = input.get(field);
         if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
-            throw IntakeException.invalidInput("\"" + field + "\" is required and must be a non-empty string");
+            throw RefusalException.invalidInput("\"" + field + "\" is required and must be a non-empty string");
         }
         return value.textValue();
     }
@@ -192,14 +192,14 @@ public class InputProcessor {
         try {
             return Ed25519PublicKey.parse(value).toBase64();
         } catch (CryptoInputException e) {
-            throw IntakeException.invalidInput(field + ": " + e.getMessage());
+            throw RefusalException.invalidInput(field + ": " + e.getMessage());
         }
     }
 
     private static JsonNode array(JsonNode input, String field) {
         JsonNode value = input.get(field);
         if (value == null || !value.isArray()) {
-            throw IntakeException.invalidInput("\"" + field + "\" is required and must be a JSON array");
+            throw RefusalException.invalidInput("\"" + field + "\" is required and must be a JSON array");
         }
         return value;
     }
@@ -207,7 +207,7 @@ public class InputProcessor {
     private static JsonNode object(JsonNode input, String field) {
         JsonNode value = input.get(field);
         if (value == null || !value.isObject()) {
-            throw IntakeException.invalidInput("\"" + field + "\" is required and must be a JSON object");
+            throw RefusalException.invalidInput("\"" + field + "\" is required and must be a JSON object");
         }
         return value;
     }

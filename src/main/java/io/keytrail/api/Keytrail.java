@@ -13,7 +13,7 @@ import io.keytrail.decrypt.DecryptService.Decrypted;
 import io.keytrail.imports.ImportIntake;
 import io.keytrail.imports.ImportProgress;
 import io.keytrail.imports.ImportResult;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.imports.KeyExportService;
 import io.keytrail.redecision.KeysIntake;
 import io.keytrail.redecision.KeysIntake.KeysResult;
@@ -25,7 +25,7 @@ import io.keytrail.trust.TrustPolicy;
 
 /**
  * The Java facade for services that embed Keytrail: the same operations as a recording or the HTTP
- * API, with typed results. Refusals throw {@link IntakeException} carrying the design's error code.
+ * API, with typed results. Refusals throw {@link RefusalException} carrying the design's error code.
  */
 @Component
 public class Keytrail {

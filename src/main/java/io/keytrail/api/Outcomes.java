@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.errors.RefusalCode;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,12 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.imports.ImportProgress;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 
 /** Runs one input and wraps the answer as {@code {"result":…}} or {@code {"error":{"code","message"}}}. */
 public final class Outcomes {
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
-    public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     private Outcomes() {
     }
@@ -28,22 +29,22 @@ public final class Outcomes {
         ObjectNode out = mapper.createObjectNode();
         try {
             out.set("result", processor.process(input, progress));
-        } catch (IntakeException e) {
+        } catch (RefusalException e) {
             out.set("error", error(mapper, e));
         } catch (RuntimeException e) {
             // A bug, not bad input: keep going, but say so loudly.
             log.error("input could not be processed", e);
             ObjectNode error = mapper.createObjectNode();
-            error.put("code", INTERNAL_ERROR);
-            error.put("message", "internal error: " + e);
+            error.put("code", RefusalCode.INTERNAL_ERROR.name());
+            error.put("message", "internal error: the input could not be processed; the service log has the details");
             out.set("error", error);
         }
         return out;
     }
 
-    public static ObjectNode error(ObjectMapper mapper, IntakeException e) {
+    public static ObjectNode error(ObjectMapper mapper, RefusalException e) {
         ObjectNode error = mapper.createObjectNode();
-        error.put("code", e.code());
+        error.put("code", e.code().name());
         error.put("message", e.getMessage());
         if (e.verificationLevel() != null) {
             error.set("verification_level", e.verificationLevel());

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.directory.Directory;
 import io.keytrail.directory.SessionRow;
-import io.keytrail.errors.ErrorCodes;
+import io.keytrail.errors.RefusalCode;
 import io.keytrail.imports.ImportProgress;
 import io.keytrail.directory.SessionViews;
 
@@ -189,7 +189,7 @@ public final class ReplayCommand {
     private static ObjectNode invalid(ObjectMapper mapper, String message) {
         ObjectNode out = mapper.createObjectNode();
         ObjectNode error = out.putObject("error");
-        error.put("code", ErrorCodes.INVALID_INPUT);
+        error.put("code", RefusalCode.INVALID_INPUT.name());
         error.put("message", message);
         return out;
     }

@@ -1,5 +1,9 @@
 package io.keytrail.audit;
 
+import io.keytrail.errors.RefusalException;
+
+import io.keytrail.errors.RefusalCode;
+
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -58,9 +62,7 @@ public class AuditController {
         try {
             instant = Instant.parse(at);
         } catch (DateTimeParseException e) {
-            ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("code", "INVALID_INPUT").put("message", "at must be an ISO-8601 instant");
-            return ResponseEntity.badRequest().body(error);
+            throw RefusalException.invalidInput("at must be an ISO-8601 instant");
         }
         return trail.asOf(roomId, sessionId, instant).<ResponseEntity<JsonNode>>map(k -> {
             ObjectNode out = mapper.createObjectNode();
@@ -90,9 +92,6 @@ public class AuditController {
     }
 
     private ResponseEntity<JsonNode> notFound(String roomId, String sessionId) {
-        ObjectNode error = mapper.createObjectNode();
-        error.putObject("error").put("code", "UNKNOWN_SESSION")
-                .put("message", "no session " + sessionId + " in " + roomId);
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(error);
+        throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId);
     }
 }

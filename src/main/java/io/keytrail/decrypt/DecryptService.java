@@ -1,8 +1,8 @@
 package io.keytrail.decrypt;
 
 import io.keytrail.directory.SessionViews;
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 
 import org.springframework.stereotype.Component;
 
@@ -55,31 +55,31 @@ public class DecryptService {
 
     public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
         if (roomId == null || roomId.isEmpty()) {
-            throw IntakeException.invalidInput("decrypt needs the room_id the event arrived in");
+            throw RefusalException.invalidInput("decrypt needs the room_id the event arrived in");
         }
         if (event == null || !event.isObject()) {
-            throw IntakeException.invalidInput("event must be an m.room.encrypted event object");
+            throw RefusalException.invalidInput("event must be an m.room.encrypted event object");
         }
         if (event.has("type") && !"m.room.encrypted".equals(event.path("type").textValue())) {
-            throw IntakeException.invalidInput("event type is " + event.path("type") + ", not m.room.encrypted");
+            throw RefusalException.invalidInput("event type is " + event.path("type") + ", not m.room.encrypted");
         }
         if (event.has("room_id") && !roomId.equals(event.path("room_id").textValue())) {
-            throw IntakeException.invalidInput("the event's room_id " + event.path("room_id")
+            throw RefusalException.invalidInput("the event's room_id " + event.path("room_id")
                     + " differs from the room it arrived in (" + roomId + ")");
         }
         String sender = requiredText(event, "sender", "event.sender");
         String eventId = event.has("event_id") ? requiredText(event, "event_id", "event.event_id") : null;
         JsonNode content = event.path("content");
         if (!MEGOLM.equals(content.path("algorithm").textValue())) {
-            throw IntakeException.invalidInput("content.algorithm must be " + MEGOLM);
+            throw RefusalException.invalidInput("content.algorithm must be " + MEGOLM);
         }
         String sessionId = requiredText(content, "session_id", "content.session_id");
         String ciphertext = requiredText(content, "ciphertext", "content.ciphertext");
 
-        SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new IntakeException(
-                ErrorCodes.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
+        SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new RefusalException(
+                RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
         if (row.isDiscarded()) {
-            throw new IntakeException(ErrorCodes.SESSION_DISCARDED,
+            throw new RefusalException(RefusalCode.SESSION_DISCARDED,
                     "session " + sessionId + " was discarded (evidence of tampering); its messages are not shown");
         }
         InboundGroupSession session = InboundGroupSession.fromExport(
@@ -87,13 +87,13 @@ public class DecryptService {
         DecryptedMessage message = decryptOrFail(session, ciphertext);
         ObjectNode plaintext = plaintextOf(message);
         if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
-            throw IntakeException.invalidInput("the decrypted payload names room " + plaintext.path("room_id")
+            throw RefusalException.invalidInput("the decrypted payload names room " + plaintext.path("room_id")
                     + ", but the event arrived in " + roomId + " (replayed into another room?)");
         }
         if (eventId != null) {
             String owner = ledger.claim(row.getAggregateId(), message.messageIndex(), eventId);
             if (!owner.equals(eventId)) {
-                throw IntakeException.invalidInput("replayed message: index " + message.messageIndex() + " of session "
+                throw RefusalException.invalidInput("replayed message: index " + message.messageIndex() + " of session "
                         + sessionId + " was already decrypted for event " + owner + ", not " + eventId);
             }
         }
@@ -102,7 +102,7 @@ public class DecryptService {
         if (!policy.allows(result.state(), senderData.legacySession())) {
             VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
             JsonNode levelJson = VerificationJson.write(level);
-            throw new IntakeException(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED, "policy " + policy
+            throw new RefusalException(RefusalCode.SENDER_IDENTITY_NOT_TRUSTED, "policy " + policy
                     + " withholds this message: the sender's verification level is "
                     + (levelJson.isTextual() ? levelJson.textValue() : levelJson.toString()), levelJson);
         }
@@ -113,15 +113,15 @@ public class DecryptService {
         try {
             return session.decrypt(ciphertext);
         } catch (MegolmException e) {
-            String code = switch (e.reason()) {
-                case UNKNOWN_MESSAGE_INDEX -> ErrorCodes.UNKNOWN_MESSAGE_INDEX;
-                case BAD_MAC -> ErrorCodes.BAD_MAC;
-                case BAD_SIGNATURE -> ErrorCodes.BAD_SIGNATURE;
-                default -> ErrorCodes.INVALID_INPUT;
+            RefusalCode code = switch (e.reason()) {
+                case UNKNOWN_MESSAGE_INDEX -> RefusalCode.UNKNOWN_MESSAGE_INDEX;
+                case BAD_MAC -> RefusalCode.BAD_MAC;
+                case BAD_SIGNATURE -> RefusalCode.BAD_SIGNATURE;
+                default -> RefusalCode.INVALID_INPUT;
             };
-            throw new IntakeException(code, e.getMessage());
+            throw new RefusalException(code, e.getMessage());
         } catch (CryptoInputException e) {
-            throw IntakeException.invalidInput("content.ciphertext: " + e.getMessage());
+            throw RefusalException.invalidInput("content.ciphertext: " + e.getMessage());
         }
     }
 
@@ -132,15 +132,15 @@ public class DecryptService {
                 return object;
             }
         } catch (JsonProcessingException | MegolmException e) {
-            throw IntakeException.invalidInput("the decrypted payload is not a JSON object: " + e.getMessage());
+            throw RefusalException.invalidInput("the decrypted payload is not a JSON object: " + e.getMessage());
         }
-        throw IntakeException.invalidInput("the decrypted payload is not a JSON object");
+        throw RefusalException.invalidInput("the decrypted payload is not a JSON object");
     }
 
     private static String requiredText(JsonNode node, String field, String name) {
         JsonNode value = node.path(field);
         if (!value.isTextual() || value.textValue().isEmpty()) {
-            throw IntakeException.invalidInput(name + " is required and must be a string");
+            throw RefusalException.invalidInput(name + " is required and must be a string");
         }
         return value.textValue();
     }

@@ -1,7 +1,7 @@
 package io.keytrail.imports;
 
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -31,7 +31,7 @@ final class BackupBatches implements Iterable<JsonNode> {
     static BackupBatches of(JsonNode body, int batchSize) {
         JsonNode rooms = body == null ? null : body.get("rooms");
         if (rooms == null || !rooms.isObject()) {
-            throw IntakeException.invalidInput("body must be a GET /room_keys/keys response: {\"rooms\": {room id:"
+            throw RefusalException.invalidInput("body must be a GET /room_keys/keys response: {\"rooms\": {room id:"
                     + " {\"sessions\": {session id: KeyBackupData}}}}");
         }
         return new BackupBatches(rooms, batchSize);
@@ -71,15 +71,15 @@ final class BackupBatches implements Iterable<JsonNode> {
             }
         }
         if (badMac > 0) {
-            throw new IntakeException(ErrorCodes.BAD_MAC, "The decryption key does not open this key backup: none"
+            throw new RefusalException(RefusalCode.BAD_MAC, "The decryption key does not open this key backup: none"
                     + " of its sessions decrypts (" + badMac + " failed the MAC check). Check that the recovery key"
                     + " belongs to this account's current backup version.");
         }
     }
 
     /** The error code of design section 10 for a session that could not be restored. */
-    static String codeOf(KeyBackupRestore.Failure failure) {
-        return failure == KeyBackupRestore.Failure.BAD_MAC ? ErrorCodes.BAD_MAC : ErrorCodes.INVALID_INPUT;
+    static RefusalCode codeOf(KeyBackupRestore.Failure failure) {
+        return failure == KeyBackupRestore.Failure.BAD_MAC ? RefusalCode.BAD_MAC : RefusalCode.INVALID_INPUT;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.keytrail.imports;
 
 import io.keytrail.directory.SessionViews;
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.session.Commands;
 
 import java.io.IOException;
@@ -45,7 +45,7 @@ import io.keytrail.session.SessionRef;
  * ever lowering its trust.
  *
  * <p>Problems with the whole input (wrong passphrase, not an export file, wrong backup key) are an
- * {@link IntakeException}; problems with one session are a {@link ImportResult.Failed} entry and never
+ * {@link RefusalException}; problems with one session are a {@link ImportResult.Failed} entry and never
  * stop the others. Big inputs are handled {@value #BATCH} sessions at a time: an export file's JSON is
  * streamed element by element and a backup body is restored batch by batch, so the parsed and
  * decrypted copies of all sessions never sit in memory together.
@@ -57,7 +57,6 @@ public class ImportIntake {
     public static final String SOURCE_KEY_EXPORT = "KEY_EXPORT";
     public static final String SOURCE_KEY_BACKUP = "KEY_BACKUP";
     public static final String SOURCE_FORWARDED = "FORWARDED";
-    static final String INTERNAL_ERROR = "INTERNAL_ERROR";
     private static final int MAX_ROOM_ID_LENGTH = 255;
     private static final Logger log = LoggerFactory.getLogger(ImportIntake.class);
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -74,7 +73,7 @@ public class ImportIntake {
     /** {@code import_room_keys}: the decrypted JSON array of a key export. */
     public ImportResult importRoomKeys(JsonNode keys, ImportProgress progress) {
         if (keys == null || !keys.isArray()) {
-            throw IntakeException.invalidInput("keys must be the JSON array of a decrypted key export");
+            throw RefusalException.invalidInput("keys must be the JSON array of a decrypted key export");
         }
         Run run = new Run(SOURCE_ROOM_KEYS, keys.size(), progress);
         ArrayNode batch = MAPPER.createArrayNode();
@@ -94,15 +93,15 @@ public class ImportIntake {
     /** {@code import_key_export}: a passphrase-protected export file as other clients write it. */
     public ImportResult importKeyExport(String passphrase, String file, ImportProgress progress) {
         if (passphrase == null || passphrase.isEmpty()) {
-            throw IntakeException.invalidInput("a key export import needs the passphrase the file was written with");
+            throw RefusalException.invalidInput("a key export import needs the passphrase the file was written with");
         }
         String json;
         try {
             json = KeyExportFile.decrypt(file, passphrase);
         } catch (KeyExportException e) {
-            String code = e.reason() == KeyExportException.Reason.BAD_PASSPHRASE
-                    ? ErrorCodes.BAD_PASSPHRASE : ErrorCodes.INVALID_EXPORT;
-            throw new IntakeException(code, e.getMessage());
+            RefusalCode code = e.reason() == KeyExportException.Reason.BAD_PASSPHRASE
+                    ? RefusalCode.BAD_PASSPHRASE : RefusalCode.INVALID_EXPORT;
+            throw new RefusalException(code, e.getMessage());
         }
         // First pass: the whole payload is a well-formed array (nothing is imported from a broken file)
         // and we learn its size for progress. Second pass: import, one batch at a time.
@@ -131,7 +130,7 @@ public class ImportIntake {
     private static int countElements(String json) {
         try (JsonParser parser = MAPPER.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new IntakeException(ErrorCodes.INVALID_EXPORT, "The key export file decrypted, but it does"
+                throw new RefusalException(RefusalCode.INVALID_EXPORT, "The key export file decrypted, but it does"
                         + " not hold a JSON array of room keys. It is not a Matrix key export.");
             }
             int count = 0;
@@ -140,12 +139,12 @@ public class ImportIntake {
                 count++;
             }
             if (parser.nextToken() != null) {
-                throw new IntakeException(ErrorCodes.INVALID_EXPORT,
+                throw new RefusalException(RefusalCode.INVALID_EXPORT,
                         "The key export file decrypted, but there is data after its array of room keys.");
             }
             return count;
         } catch (JsonProcessingException e) {
-            throw new IntakeException(ErrorCodes.INVALID_EXPORT, "The key export file decrypted, but its"
+            throw new RefusalException(RefusalCode.INVALID_EXPORT, "The key export file decrypted, but its"
                     + " content is not valid JSON (" + e.getOriginalMessage() + ").");
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
@@ -161,7 +160,7 @@ public class ImportIntake {
         try {
             key = BackupDecryptionKey.parse(decryptionKey);
         } catch (InvalidBackupKeyException e) {
-            throw IntakeException.invalidInput("decryption_key: " + e.getMessage());
+            throw RefusalException.invalidInput("decryption_key: " + e.getMessage());
         }
         BackupBatches backup = BackupBatches.of(body, BATCH);
         backup.requireKeyOpens(key);
@@ -193,19 +192,19 @@ public class ImportIntake {
     public ImportResult importForwardedRoomKey(String sender, String senderKey, JsonNode plaintext,
                                                Optional<OwnDevice> ownDevice) {
         if (sender == null || senderKey == null || plaintext == null) {
-            throw IntakeException.invalidInput("a forwarded room key needs sender, sender_key and plaintext");
+            throw RefusalException.invalidInput("a forwarded room key needs sender, sender_key and plaintext");
         }
         Curve25519PublicKey forwarderKey;
         try {
             forwarderKey = Curve25519PublicKey.parse(senderKey);
         } catch (CryptoInputException e) {
-            throw IntakeException.invalidInput("sender_key: " + e.getMessage());
+            throw RefusalException.invalidInput("sender_key: " + e.getMessage());
         }
         ForwardedRoomKeyPayload payload;
         try {
             payload = ForwardedRoomKeyPayload.parse(plaintext, sender, forwarderKey, ownDevice);
         } catch (PayloadRejectedException e) {
-            throw new IntakeException(e.code(), e.getMessage());
+            throw new RefusalException(RefusalCode.of(e.reason()), e.getMessage());
         }
         List<String> chain = new ArrayList<>();
         payload.forwardingChain().forEach(k -> chain.add(k.toBase64()));
@@ -233,7 +232,7 @@ public class ImportIntake {
                 ExportedRoomKey.Rejected rejected = (ExportedRoomKey.Rejected) entry;
                 JsonNode room = batch.get(entry.index()).path("room_id");
                 run.add(new ImportResult.Failed(room.isTextual() ? room.textValue() : null,
-                        rejected.sessionId().orElse(null), ErrorCodes.INVALID_INPUT,
+                        rejected.sessionId().orElse(null), RefusalCode.INVALID_INPUT,
                         "room key " + index + " (counting from 0): " + rejected.reason()));
             }
         }
@@ -241,21 +240,21 @@ public class ImportIntake {
     }
 
     /** One session: its key must be a v1 export whose signing key is the session id; then the aggregate merges. */
-    private Object importOne(String source, String roomId, String sessionId, String claimedSenderKey,
+    private ImportResult.Entry importOne(String source, String roomId, String sessionId, String claimedSenderKey,
                              String claimedEd25519, List<String> chain, boolean sharedHistory, String sessionKey) {
         if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
-            return new ImportResult.Failed(roomId, sessionId, ErrorCodes.INVALID_INPUT,
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_INPUT,
                     "room_id must be a Matrix room id (starting with '!', at most 255 characters)");
         }
         ExportedSessionKey key;
         try {
             key = ExportedSessionKey.parse(sessionKey);
         } catch (CryptoInputException e) {
-            return new ImportResult.Failed(roomId, sessionId, ErrorCodes.INVALID_SESSION_KEY,
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY,
                     "session_key: " + e.getMessage());
         }
         if (!key.sessionId().equals(sessionId)) {
-            return new ImportResult.Failed(roomId, sessionId, ErrorCodes.INVALID_SESSION_KEY, "session_id "
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY, "session_id "
                     + sessionId + " is not the signing key inside session_key (" + key.sessionId() + ")");
         }
         SessionRef ref = new SessionRef(roomId, sessionId);
@@ -268,12 +267,13 @@ public class ImportIntake {
             return directory.session(roomId, sessionId)
                     .map(row -> new ImportResult.Imported(roomId, sessionId, SessionViews.of(row).senderData()))
                     .orElseThrow(() -> new IllegalStateException("no directory row after an import"));
-        } catch (IntakeException e) {
+        } catch (RefusalException e) {
             return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             // A bug or a storage failure for this one session: report it and keep importing the others.
             log.error("importing session {} of {} failed", sessionId, roomId, e);
-            return new ImportResult.Failed(roomId, sessionId, INTERNAL_ERROR, "internal error: " + e.getClass().getName());
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INTERNAL_ERROR,
+                    "internal error: this session could not be stored");
         }
     }
 
@@ -292,11 +292,11 @@ public class ImportIntake {
             this.progress = progress == null ? ImportProgress.NONE : progress;
         }
 
-        void add(Object outcome) {
+        void add(ImportResult.Entry outcome) {
             if (outcome instanceof ImportResult.Imported i) {
                 imported.add(i);
-            } else {
-                failed.add((ImportResult.Failed) outcome);
+            } else if (outcome instanceof ImportResult.Failed f) {
+                failed.add(f);
             }
         }
 

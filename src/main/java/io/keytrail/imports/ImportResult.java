@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import java.util.List;
 
 import io.keytrail.trust.SenderData;
@@ -16,14 +18,21 @@ public record ImportResult(List<Imported> imported, List<Failed> failed) {
     }
 
     /** A session of the input that we hold now (new, merged, or kept as it was). */
-    public record Imported(String roomId, String sessionId, SenderData senderData) {
+    /** The outcome of one session of the input. */
+    public sealed interface Entry permits Imported, Failed {
+        String roomId();
+
+        String sessionId();
+    }
+
+    public record Imported(String roomId, String sessionId, SenderData senderData) implements Entry {
     }
 
     /**
      * A session of the input that was refused. {@code sessionId} (and {@code roomId}) are null when the
      * element was too malformed to name one; {@code message} says which element and why, never a secret.
      */
-    public record Failed(String roomId, String sessionId, String code, String message) {
+    public record Failed(String roomId, String sessionId, RefusalCode code, String message) implements Entry {
     }
 
     public int total() {

@@ -1,8 +1,8 @@
 package io.keytrail.imports;
 
 import io.keytrail.directory.JsonText;
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -85,10 +85,10 @@ public class KeyExportService {
      */
     public ExportedFile export(String passphrase, Selection selection, int rounds) {
         if (passphrase == null || passphrase.isEmpty()) {
-            throw IntakeException.invalidInput("an export needs a passphrase to encrypt the file with");
+            throw RefusalException.invalidInput("an export needs a passphrase to encrypt the file with");
         }
         if (rounds < 1 || rounds > KeyExportFile.MAX_ROUNDS) {
-            throw IntakeException.invalidInput("rounds must be between 1 and " + KeyExportFile.MAX_ROUNDS
+            throw RefusalException.invalidInput("rounds must be between 1 and " + KeyExportFile.MAX_ROUNDS
                     + " (other clients write " + KeyExportFile.DEFAULT_ROUNDS + ")");
         }
         if (rounds < KeyExportFile.MIN_RECOMMENDED_ROUNDS) {
@@ -116,7 +116,7 @@ public class KeyExportService {
             }
         } while (page.hasNext());
         if (!missing.isEmpty()) {
-            throw new IntakeException(ErrorCodes.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
+            throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
                     + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
                     + " (unknown, discarded, or its stored key shredded)");
         }

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 
 /**
  * The slow lane's outgoing side: collects users whose queries are due, sends one {@code /keys/query}
@@ -148,7 +148,7 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
         }
         try {
             keys.record(answered.body(), requestedAt);
-        } catch (IntakeException e) {
+        } catch (RefusalException e) {
             failAll(batch, requestedAt, "the response could not be read: " + e.getMessage());
             return;
         } catch (RuntimeException e) {

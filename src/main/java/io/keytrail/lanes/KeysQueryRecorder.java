@@ -13,7 +13,7 @@ public interface KeysQueryRecorder {
     /**
      * Records a response to a request sent at {@code requestedAt}.
      *
-     * @throws io.keytrail.errors.IntakeException when the body is not a valid response
+     * @throws io.keytrail.errors.RefusalException when the body is not a valid response
      */
     void record(JsonNode body, Instant requestedAt);
 }

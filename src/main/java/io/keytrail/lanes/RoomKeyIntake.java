@@ -3,8 +3,8 @@ package io.keytrail.lanes;
 import io.keytrail.directory.SessionView;
 import io.keytrail.directory.SessionViews;
 import io.keytrail.directory.UserLocks;
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.redecision.KeysIntake;
 import io.keytrail.session.Commands;
 
@@ -59,19 +59,19 @@ public class RoomKeyIntake {
      */
     public SessionView receive(String sender, String senderKey, JsonNode plaintext, Optional<OwnDevice> ownDevice) {
         if (sender == null || senderKey == null || plaintext == null) {
-            throw IntakeException.invalidInput("a room key needs sender, sender_key and plaintext");
+            throw RefusalException.invalidInput("a room key needs sender, sender_key and plaintext");
         }
         Curve25519PublicKey olmKey;
         try {
             olmKey = Curve25519PublicKey.parse(senderKey);
         } catch (CryptoInputException e) {
-            throw IntakeException.invalidInput("sender_key: " + e.getMessage());
+            throw RefusalException.invalidInput("sender_key: " + e.getMessage());
         }
         RoomKeyPayload payload;
         try {
             payload = RoomKeyPayload.parse(plaintext, sender, olmKey, ownDevice);
         } catch (PayloadRejectedException e) {
-            throw new IntakeException(e.code(), e.getMessage());
+            throw new RefusalException(RefusalCode.of(e.reason()), e.getMessage());
         }
         InboundGroupSession session = sessionFrom(payload);
         return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
@@ -93,11 +93,11 @@ public class RoomKeyIntake {
             outcome = dispatch.send(command);
         } catch (RoomKeyRefusedException e) {
             events.publish(new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(), creatorKey,
-                    e.code(), e.getMessage(), command.evidence()));
-            throw new IntakeException(e.code(), e.getMessage());
+                    e.code().name(), e.getMessage(), command.evidence()));
+            throw new RefusalException(e.code(), e.getMessage());
         }
         if (outcome != null && outcome.refused()) {
-            throw new IntakeException(outcome.refusedCode(), outcome.detail());
+            throw new RefusalException(outcome.refusedCode(), outcome.detail());
         }
         SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         // Only a session whose trust could rest on the refused keys is discarded, as KeysIntake does: one
@@ -108,7 +108,7 @@ public class RoomKeyIntake {
             row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         }
         if (row.isDiscarded()) {
-            throw new IntakeException(ErrorCodes.SESSION_DISCARDED,
+            throw new RefusalException(RefusalCode.SESSION_DISCARDED,
                     "the session was discarded on arrival: its sender's keys show evidence of tampering");
         }
         return SessionViews.of(row);
@@ -119,11 +119,11 @@ public class RoomKeyIntake {
         try {
             key = SessionKey.parse(payload.sessionKey());
         } catch (CryptoInputException e) {
-            throw new IntakeException(ErrorCodes.INVALID_SESSION_KEY, "session_key: " + e.getMessage());
+            throw new RefusalException(RefusalCode.INVALID_SESSION_KEY, "session_key: " + e.getMessage());
         }
         InboundGroupSession session = InboundGroupSession.fromSessionKey(key);
         if (!session.sessionId().equals(payload.sessionId())) {
-            throw new IntakeException(ErrorCodes.INVALID_SESSION_KEY, "session_id " + payload.sessionId()
+            throw new RefusalException(RefusalCode.INVALID_SESSION_KEY, "session_id " + payload.sessionId()
                     + " is not the public key embedded in session_key (" + session.sessionId() + ")");
         }
         return session;

@@ -1,6 +1,6 @@
 package io.keytrail.redecision;
 
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +31,7 @@ final class KeysQuerySnapshots {
         try {
             response = KeysQueryResponse.parse(body);
         } catch (MatrixFormatException e) {
-            throw IntakeException.invalidInput("keys_query_response body: " + e.getMessage());
+            throw RefusalException.invalidInput("keys_query_response body: " + e.getMessage());
         }
         List<UserKeysSnapshot> snapshots = new ArrayList<>();
         for (UserKeys user : response.users().values()) {

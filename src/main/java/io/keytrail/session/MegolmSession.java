@@ -1,5 +1,7 @@
 package io.keytrail.session;
 
+import io.keytrail.errors.RefusalCode;
+
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import org.axonframework.commandhandling.CommandHandler;
@@ -91,16 +93,16 @@ public class MegolmSession {
      */
     private ReceiveOutcome receiveAnotherCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
         if (discarded) {
-            return refuse(cmd, "SESSION_DISCARDED", "the session was discarded; copies of it are refused");
+            return refuse(cmd, RefusalCode.SESSION_DISCARDED, "the session was discarded; copies of it are refused");
         }
         if (!senderKey.equals(cmd.senderKey())) {
-            return refuse(cmd, "MISMATCHED_IDENTITY_KEYS", "a copy of this session from another creator key ("
+            return refuse(cmd, RefusalCode.MISMATCHED_IDENTITY_KEYS, "a copy of this session from another creator key ("
                     + cmd.senderKey() + "; the session was created by " + senderKey + ")");
         }
         RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(),
                 vault.open(sealedSessionKey, id));
         if (ratchet == RatchetComparison.UNCONNECTED) {
-            return refuse(cmd, "INVALID_SESSION_KEY",
+            return refuse(cmd, RefusalCode.INVALID_SESSION_KEY,
                     "the offered ratchet does not belong to the session we hold (unconnected copy)");
         }
         if (decision instanceof Decision.Rejected r) {
@@ -165,16 +167,16 @@ public class MegolmSession {
             return ReceiveOutcome.ACCEPTED;
         }
         if (discarded) {
-            return refuseImport(cmd, "SESSION_DISCARDED", "the session was discarded; copies of it are refused");
+            return refuseImport(cmd, RefusalCode.SESSION_DISCARDED, "the session was discarded; copies of it are refused");
         }
         if (cmd.claimedSenderKey() != null && !cmd.claimedSenderKey().equals(senderKey)) {
-            return refuseImport(cmd, "MISMATCHED_IDENTITY_KEYS", "the import claims creator key "
+            return refuseImport(cmd, RefusalCode.MISMATCHED_IDENTITY_KEYS, "the import claims creator key "
                     + cmd.claimedSenderKey() + ", but the session was created by " + senderKey);
         }
         RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(), vault.open(sealedSessionKey, id));
         SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, SenderData.legacy(), senderData);
         if (outcome == SessionMerge.Outcome.DISCARD_UNCONNECTED) {
-            return refuseImport(cmd, "INVALID_SESSION_KEY",
+            return refuseImport(cmd, RefusalCode.INVALID_SESSION_KEY,
                     "the imported ratchet does not belong to the session we hold (unconnected copy)");
         }
         if (outcome.takesNewRatchet()) {
@@ -186,14 +188,14 @@ public class MegolmSession {
         return ReceiveOutcome.ACCEPTED;
     }
 
-    private ReceiveOutcome refuseImport(ImportSession cmd, String code, String detail) {
-        apply(new SessionCopyRefused(roomId, sessionId, code, detail + " (source " + cmd.source() + ")", null,
+    private ReceiveOutcome refuseImport(ImportSession cmd, RefusalCode code, String detail) {
+        apply(new SessionCopyRefused(roomId, sessionId, code.name(), detail + " (source " + cmd.source() + ")", null,
                 cmd.claimedSenderKey(), cmd.claimedEd25519()));
         return new ReceiveOutcome(code, detail);
     }
 
-    private ReceiveOutcome refuse(ReceiveSession cmd, String code, String detail) {
-        apply(new SessionCopyRefused(roomId, sessionId, code, detail, cmd.sender(), cmd.senderKey(),
+    private ReceiveOutcome refuse(ReceiveSession cmd, RefusalCode code, String detail) {
+        apply(new SessionCopyRefused(roomId, sessionId, code.name(), detail, cmd.sender(), cmd.senderKey(),
                 cmd.claimedEd25519()));
         return new ReceiveOutcome(code, detail);
     }
@@ -220,7 +222,7 @@ public class MegolmSession {
             apply(discardedForTampering(t, evidence));
         } else {
             Decision.Rejected r = (Decision.Rejected) decision;
-            apply(new SessionDiscarded(roomId, sessionId, r.code(), r.rule().name(), r.detail(), evidence));
+            apply(new SessionDiscarded(roomId, sessionId, r.code().name(), r.rule().name(), r.detail(), evidence));
         }
     }
 

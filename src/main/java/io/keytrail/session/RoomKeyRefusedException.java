@@ -1,17 +1,19 @@
 package io.keytrail.session;
 
+import io.keytrail.errors.RefusalCode;
+
 /** A room key for a new session was refused by the decision (e.g. MISMATCHED_IDENTITY_KEYS). */
 public class RoomKeyRefusedException extends RuntimeException {
-    private final String code;
+    private final RefusalCode code;
     private final String rule;
 
-    public RoomKeyRefusedException(String code, String detail, String rule) {
+    public RoomKeyRefusedException(RefusalCode code, String detail, String rule) {
         super(detail);
         this.code = code;
         this.rule = rule;
     }
 
-    public String code() {
+    public RefusalCode code() {
         return code;
     }
 

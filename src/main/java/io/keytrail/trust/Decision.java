@@ -1,5 +1,7 @@
 package io.keytrail.trust;
 
+import io.keytrail.errors.RefusalCode;
+
 import java.util.Optional;
 
 import io.keytrail.matrix.DeviceKeys;
@@ -13,7 +15,7 @@ public sealed interface Decision {
     }
 
     /** The room key must be refused (e.g. the device's keys contradict the Olm payload: an attack). */
-    record Rejected(Rule rule, String code, String detail) implements Decision {
+    record Rejected(Rule rule, RefusalCode code, String detail) implements Decision {
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.keytrail.trust;
 
+import io.keytrail.errors.RefusalCode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,9 +44,6 @@ import io.keytrail.matrix.SignatureCheck;
  * {@link OwnerIdentity} only exists once its SSK was found validly signed by its MSK.
  */
 public final class SenderDataFinder {
-    static final String MISMATCHED_IDENTITY_KEYS = "MISMATCHED_IDENTITY_KEYS";
-    static final String INVALID_SENDER_DEVICE_KEYS = "INVALID_SENDER_DEVICE_KEYS";
-
     private SenderDataFinder() {
     }
 
@@ -54,7 +53,7 @@ public final class SenderDataFinder {
         if (evidence.senderDeviceKeys().isPresent()) {
             DeviceKeys shipped = evidence.senderDeviceKeys().get();
             if (!shipped.userId().equals(evidence.sender()) || shipped.selfSignature() != SignatureCheck.VALID) {
-                return new Decision.Rejected(Rule.SENDER_DEVICE_KEYS_INVALID, INVALID_SENDER_DEVICE_KEYS,
+                return new Decision.Rejected(Rule.SENDER_DEVICE_KEYS_INVALID, RefusalCode.INVALID_SENDER_DEVICE_KEYS,
                         "sender_device_keys of " + shipped.userId() + "/" + shipped.deviceId() + " must belong to "
                                 + evidence.sender() + " and carry a valid self-signature");
             }
@@ -91,7 +90,7 @@ public final class SenderDataFinder {
         // claimed one would let its owner vouch for a session someone else created.
         if (!device.ed25519().equals(evidence.claimedEd25519())
                 || !device.curve25519().equals(evidence.olmSenderKey())) {
-            return new Decision.Rejected(Rule.OWNER_CHECK_MISMATCH, MISMATCHED_IDENTITY_KEYS, "device "
+            return new Decision.Rejected(Rule.OWNER_CHECK_MISMATCH, RefusalCode.MISMATCHED_IDENTITY_KEYS, "device "
                     + device.userId() + "/" + device.deviceId() + " has ed25519 " + device.ed25519()
                     + " and curve25519 " + device.curve25519() + ", but the session claims ed25519 "
                     + evidence.claimedEd25519() + " and came from Olm sender key " + evidence.olmSenderKey());

@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.errors.RefusalCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.crypto.UnpaddedBase64;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.trust.TrustPolicy;
 
 /** Every way a decrypt fails has its own code of design section 10 (design section 7). */
@@ -39,11 +41,11 @@ class DecryptFailuresTest {
     }
 
     private AbstractThrowableAssert<?, ? extends Throwable> decrypting(Story story, TrustPolicy policy, JsonNode event) {
-        return assertThatThrownBy(() -> keytrail.decrypt(story.room, policy, event)).isInstanceOf(IntakeException.class);
+        return assertThatThrownBy(() -> keytrail.decrypt(story.room, policy, event)).isInstanceOf(RefusalException.class);
     }
 
     private static String code(Throwable e) {
-        return ((IntakeException) e).code();
+        return ((RefusalException) e).code().name();
     }
 
     @Test
@@ -82,7 +84,7 @@ class DecryptFailuresTest {
     void sessionDiscardedForTampering_isSessionDiscarded() {
         Story story = new Story();
         keytrail.recordKeysQuery(story.tamperedKeysQuery().get("body"));
-        assertThatThrownBy(() -> received(story)).hasFieldOrPropertyWithValue("code", "SESSION_DISCARDED");
+        assertThatThrownBy(() -> received(story)).hasFieldOrPropertyWithValue("code", RefusalCode.SESSION_DISCARDED);
         decrypting(story, TrustPolicy.SHOW_ALL, story.event(story.encrypt("x"), story.eventId("x")))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("SESSION_DISCARDED"));
     }
@@ -137,7 +139,7 @@ class DecryptFailuresTest {
 
         decrypting(story, TrustPolicy.CROSS_SIGNED_OR_LEGACY, rewritten).satisfies(e -> {
             assertThat(code(e)).isEqualTo("SENDER_IDENTITY_NOT_TRUSTED");
-            assertThat(((IntakeException) e).verificationLevel().textValue()).isEqualTo("MismatchedSender");
+            assertThat(((RefusalException) e).verificationLevel().textValue()).isEqualTo("MismatchedSender");
         });
         var shown = keytrail.decrypt(story.room, TrustPolicy.SHOW_ALL, rewritten);
         assertThat(shown.verificationState().toString()).isEqualTo("{\"Unverified\":\"MismatchedSender\"}");
@@ -148,7 +150,7 @@ class DecryptFailuresTest {
     void unknownDevice_isWithheldByCrossSigned_withMissingDevice() {
         Story story = received(new Story());
         decrypting(story, TrustPolicy.CROSS_SIGNED, story.event(story.encrypt("x"), story.eventId("x")))
-                .satisfies(e -> assertThat(((IntakeException) e).verificationLevel().toString())
+                .satisfies(e -> assertThat(((RefusalException) e).verificationLevel().toString())
                         .isEqualTo("{\"None\":\"MissingDevice\"}"));
     }
 }

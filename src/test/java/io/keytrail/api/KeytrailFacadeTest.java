@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.errors.RefusalCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,7 @@ import org.springframework.test.context.ActiveProfiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.decrypt.DecryptService.Decrypted;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.redecision.KeysIntake.KeysResult;
 import io.keytrail.directory.SessionView;
 import io.keytrail.trust.SenderData;
@@ -48,8 +50,8 @@ class KeytrailFacadeTest {
 
         assertThatThrownBy(() -> keytrail.decrypt(story.room, TrustPolicy.VERIFIED_ONLY,
                 story.event(ciphertext, story.eventId("hello"))))
-                .isInstanceOfSatisfying(IntakeException.class, e -> {
-                    assertThat(e.code()).isEqualTo("SENDER_IDENTITY_NOT_TRUSTED");
+                .isInstanceOfSatisfying(RefusalException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RefusalCode.SENDER_IDENTITY_NOT_TRUSTED);
                     assertThat(e.verificationLevel().textValue()).isEqualTo("UnverifiedIdentity");
                 });
         assertThat(keytrail.session(story.room, story.sessionId())).get()

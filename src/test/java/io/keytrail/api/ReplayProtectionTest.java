@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.errors.RefusalCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,7 @@ import org.springframework.test.context.ActiveProfiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.decrypt.DecryptedIndexRows;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.trust.TrustPolicy;
 
 /**
@@ -59,8 +61,8 @@ class ReplayProtectionTest {
 
         assertThatThrownBy(() -> keytrail.decrypt(story.room, TrustPolicy.SHOW_ALL,
                 story.event(ciphertext, story.eventId("copy"))))
-                .isInstanceOfSatisfying(IntakeException.class, e -> {
-                    assertThat(e.code()).isEqualTo("INVALID_INPUT");
+                .isInstanceOfSatisfying(RefusalException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT);
                     assertThat(e.getMessage()).contains("replayed message", "index 0", story.eventId("original"),
                             story.eventId("copy"));
                 });
@@ -82,11 +84,11 @@ class ReplayProtectionTest {
         String ciphertext = story.encrypt("withheld");
         assertThatThrownBy(() -> keytrail.decrypt(story.room, TrustPolicy.VERIFIED_ONLY,
                 story.event(ciphertext, story.eventId("withheld"))))
-                .hasFieldOrPropertyWithValue("code", "SENDER_IDENTITY_NOT_TRUSTED");
+                .hasFieldOrPropertyWithValue("code", RefusalCode.SENDER_IDENTITY_NOT_TRUSTED);
 
         assertThatThrownBy(() -> keytrail.decrypt(story.room, TrustPolicy.SHOW_ALL,
                 story.event(ciphertext, story.eventId("other"))))
-                .hasFieldOrPropertyWithValue("code", "INVALID_INPUT");
+                .hasFieldOrPropertyWithValue("code", RefusalCode.INVALID_INPUT);
     }
 
     @Test
@@ -96,7 +98,7 @@ class ReplayProtectionTest {
         ObjectNode wrongRoom = story.event(ciphertext, story.eventId("moved"));
         wrongRoom.put("room_id", "!elsewhere-" + story.tag + ":example.org");
         assertThatThrownBy(() -> keytrail.decrypt("!elsewhere-" + story.tag + ":example.org", TrustPolicy.SHOW_ALL,
-                wrongRoom)).hasFieldOrPropertyWithValue("code", "UNKNOWN_SESSION");
+                wrongRoom)).hasFieldOrPropertyWithValue("code", RefusalCode.UNKNOWN_SESSION);
 
         keytrail.decrypt(story.room, TrustPolicy.SHOW_ALL, story.event(ciphertext, story.eventId("real")));
     }
@@ -119,7 +121,7 @@ class ReplayProtectionTest {
         ObjectNode event = story.event(story.encrypt("x"), null);
         event.put("event_id", 42);
         assertThatThrownBy(() -> keytrail.decrypt(story.room, TrustPolicy.SHOW_ALL, event))
-                .hasFieldOrPropertyWithValue("code", "INVALID_INPUT")
+                .hasFieldOrPropertyWithValue("code", RefusalCode.INVALID_INPUT)
                 .hasMessageContaining("event.event_id");
     }
 }

@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.RANDOM;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,7 +157,7 @@ class BigImportTest {
 
         assertThat(result.imported()).extracting(ImportResult.Imported::sessionId).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(result.failed()).hasSize(1);
-        assertThat(result.failed().get(0).code()).isEqualTo("INVALID_INPUT");
+        assertThat(result.failed().get(0).code()).isEqualTo(RefusalCode.INVALID_INPUT);
         assertThat(progress.get(progress.size() - 1)).containsExactly(3L * perRoom + 1, 3L * perRoom + 1);
         assertThat(progress.size()).isGreaterThanOrEqualTo(3);
     }

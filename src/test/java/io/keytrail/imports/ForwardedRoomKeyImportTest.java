@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.account;
 import static io.keytrail.imports.ImportFixtures.decrypt;
@@ -20,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -94,8 +96,8 @@ class ForwardedRoomKeyImportTest {
     @Test
     void forwardedKeyFromAnotherSenderThanItsEnvelope_isRefused() {
         ObjectNode input = forwarded(new Sender(room(), 1), 0).put("sender", carol.userId());
-        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(IntakeException.class,
-                e -> assertThat(e.code()).isEqualTo("MISMATCHED_SENDER"));
+        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(RefusalException.class,
+                e -> assertThat(e.code()).isEqualTo(RefusalCode.MISMATCHED_SENDER));
     }
 
     @Test
@@ -114,7 +116,7 @@ class ForwardedRoomKeyImportTest {
     @Test
     void forwardedKeyInput_isStrict() {
         ObjectNode input = forwarded(new Sender(room(), 1), 0).put("keys", "[]");
-        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(IntakeException.class,
-                e -> assertThat(e.code()).isEqualTo("INVALID_INPUT"));
+        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(RefusalException.class,
+                e -> assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT));
     }
 }

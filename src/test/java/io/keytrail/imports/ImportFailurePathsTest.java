@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.RANDOM;
 import static io.keytrail.imports.ImportFixtures.account;
@@ -29,7 +31,7 @@ import io.keytrail.crypto.backup.BackupCipher;
 import io.keytrail.crypto.backup.BackupDecryptionKey;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -58,8 +60,8 @@ class ImportFailurePathsTest {
     }
 
     private void assertInputError(ObjectNode input, String code, String messagePart) {
-        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(IntakeException.class, e -> {
-            assertThat(e.code()).isEqualTo(code);
+        assertThatThrownBy(() -> keytrail.process(input)).isInstanceOfSatisfying(RefusalException.class, e -> {
+            assertThat(e.code().name()).isEqualTo(code);
             assertThat(e.getMessage()).contains(messagePart).doesNotContain(PASSPHRASE);
         });
     }
@@ -206,7 +208,7 @@ class ImportFailurePathsTest {
         keytrail.process(keys);
         Sender s = new Sender(room(), 1);
         assertThatThrownBy(() -> keytrail.process(roomKey(dave, account("me").ownDevice("DEV"), s, 0, Optional.empty())))
-                .isInstanceOfSatisfying(IntakeException.class, e -> assertThat(e.code()).isEqualTo("SESSION_DISCARDED"));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.SESSION_DISCARDED));
 
         ObjectNode result = keytrail.process(importRoomKeys(exportEntry(s, 0, dave)));
 
@@ -270,8 +272,8 @@ class ImportFailurePathsTest {
         String wrong = BackupDecryptionKey.generate(RANDOM).toBase64();
 
         assertThatThrownBy(() -> keytrail.process(importBackup(wrong, body)))
-                .isInstanceOfSatisfying(IntakeException.class, e -> {
-                    assertThat(e.code()).isEqualTo("BAD_MAC");
+                .isInstanceOfSatisfying(RefusalException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RefusalCode.BAD_MAC);
                     assertThat(e.getMessage()).contains("does not open this key backup").doesNotContain(wrong);
                 });
         assertThat(keytrail.session(roomId, a.sessionId())).isEmpty();

@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.account;
 import static io.keytrail.imports.ImportFixtures.decrypt;
@@ -33,7 +35,7 @@ import io.keytrail.api.KeytrailApplication;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.imports.KeyExportService.ExportedFile;
 import io.keytrail.imports.KeyExportService.Selection;
 import io.keytrail.matrix.ExportedRoomKey;
@@ -117,11 +119,11 @@ class KeyExportRoundTripTest {
     @Test
     void exportRequests_thatCannotBeMet_areRefused() {
         assertThatThrownBy(() -> keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(), Set.of("nosuchsession")), 10))
-                .isInstanceOfSatisfying(IntakeException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_SESSION"));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.UNKNOWN_SESSION));
         assertThatThrownBy(() -> keytrail.exportRoomKeys("", Selection.ALL, 10))
-                .isInstanceOfSatisfying(IntakeException.class, e -> assertThat(e.code()).isEqualTo("INVALID_INPUT"));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT));
         assertThatThrownBy(() -> keytrail.exportRoomKeys(PASSPHRASE, Selection.ALL, 0))
-                .isInstanceOfSatisfying(IntakeException.class, e -> assertThat(e.code()).isEqualTo("INVALID_INPUT"));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT));
     }
 
     @Test

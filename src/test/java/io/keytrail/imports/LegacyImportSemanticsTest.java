@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.account;
 import static io.keytrail.imports.ImportFixtures.decrypt;
@@ -19,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionEvents.SessionImported;
@@ -116,8 +118,8 @@ class LegacyImportSemanticsTest {
     }
 
     static void assertWithheldAsInsecureSource(Keytrail keytrail, ObjectNode decryptInput) {
-        assertThatThrownBy(() -> keytrail.process(decryptInput)).isInstanceOfSatisfying(IntakeException.class, e -> {
-            assertThat(e.code()).isEqualTo("SENDER_IDENTITY_NOT_TRUSTED");
+        assertThatThrownBy(() -> keytrail.process(decryptInput)).isInstanceOfSatisfying(RefusalException.class, e -> {
+            assertThat(e.code()).isEqualTo(RefusalCode.SENDER_IDENTITY_NOT_TRUSTED);
             assertThat(e.verificationLevel()).isEqualTo(JSON.objectNode().put("None", "InsecureSource"));
         });
     }

@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.account;
 import static io.keytrail.imports.ImportFixtures.decrypt;
@@ -23,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.directory.SessionView;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.DeviceSigning;
@@ -95,8 +97,8 @@ class MergeTableEndToEndTest {
     @Test
     void unconnected_reReceipt_isRefusedAndRecorded() {
         receive(s, 0);
-        assertThatThrownBy(() -> receive(s.impostor(), 0)).isInstanceOfSatisfying(IntakeException.class,
-                e -> assertThat(e.code()).isEqualTo("INVALID_SESSION_KEY"));
+        assertThatThrownBy(() -> receive(s.impostor(), 0)).isInstanceOfSatisfying(RefusalException.class,
+                e -> assertThat(e.code()).isEqualTo(RefusalCode.INVALID_SESSION_KEY));
         assertThat(events()).containsExactly("SessionReceived", "SessionCopyRefused");
         assertDecrypts("SHOW_ALL", 0);
     }

@@ -1,5 +1,7 @@
 package io.keytrail.imports;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.importBackup;
 import static io.keytrail.imports.ImportFixtures.importKeyExport;
@@ -21,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.ExportedSessionKey;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 
 /**
  * The public vectors (shared/vectors) through the import inputs: rust-sdk's TEST_EXPORT, element-web's
@@ -64,7 +66,7 @@ class PublicVectorImportTest {
     void rustSdkTestExport_withAnotherPassphrase_isBadPassphrase() {
         JsonNode vector = EXPORTS.get("rust_sdk_test_export");
         assertThatThrownBy(() -> keytrail.process(importKeyExport("12345", vector.get("file_text").asText())))
-                .isInstanceOfSatisfying(IntakeException.class, e -> assertThat(e.code()).isEqualTo("BAD_PASSPHRASE"));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.BAD_PASSPHRASE));
     }
 
     /** element-web's vectors encrypt arbitrary strings: they decrypt (one only with a 64-bit counter), then are refused as not room keys. */
@@ -72,8 +74,8 @@ class PublicVectorImportTest {
     void elementWebVectors_decrypt_butHoldNoRoomKeys() {
         for (JsonNode vector : EXPORTS.get("element_web_vectors")) {
             assertThatThrownBy(() -> keytrail.process(importKeyExport(vector.get("passphrase").asText(),
-                    vector.get("file_text").asText()))).isInstanceOfSatisfying(IntakeException.class, e -> {
-                        assertThat(e.code()).isEqualTo("INVALID_EXPORT");
+                    vector.get("file_text").asText()))).isInstanceOfSatisfying(RefusalException.class, e -> {
+                        assertThat(e.code()).isEqualTo(RefusalCode.INVALID_EXPORT);
                         assertThat(e.getMessage()).contains("decrypted");
                     });
         }
@@ -117,8 +119,8 @@ class PublicVectorImportTest {
     @Test
     void jsSdkBackup_withTheOtherTestKey_isAWrongKey() {
         assertThatThrownBy(() -> keytrail.process(importBackup(JSSDK.get("BACKUP_DECRYPTION_KEY_BASE64_ALT").asText(),
-                jsSdkBackupBody()))).isInstanceOfSatisfying(IntakeException.class,
-                        e -> assertThat(e.code()).isEqualTo("BAD_MAC"));
+                jsSdkBackupBody()))).isInstanceOfSatisfying(RefusalException.class,
+                        e -> assertThat(e.code()).isEqualTo(RefusalCode.BAD_MAC));
     }
 
     @Test

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.lanes.StubHomeserver.Reply;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -157,7 +157,7 @@ class KeysQueryLaneTest {
     @Test
     void responseTheEngineCannotReadFailsTheBatch() {
         stub.respond(request -> new Reply(200, "{\"device_keys\": []}"));
-        doThrow(IntakeException.invalidInput("device_keys is not an object")).when(keys).record(any(), any());
+        doThrow(RefusalException.invalidInput("device_keys is not an object")).when(keys).record(any(), any());
         KeysQueryLane lane = lane(1, Duration.ofMinutes(10));
 
         lane.request(BOB, 1);

@@ -1,8 +1,8 @@
 package io.keytrail.redecision;
 
 import io.keytrail.directory.SessionView;
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 
 import static io.keytrail.redecision.Story.curve;
 import static io.keytrail.redecision.Story.msk;
@@ -203,8 +203,8 @@ class RedecisionFlowTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(session.sessionId(), true));
         assertThat(result.rejected()).extracting(KeysIntake.Refusal::what).contains("self_signing_key");
         assertThatThrownBy(() -> receive(alice, PHONE, story.megolm("later")))
-                .isInstanceOfSatisfying(IntakeException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCodes.SESSION_DISCARDED));
+                .isInstanceOfSatisfying(RefusalException.class,
+                        e -> assertThat(e.code()).isEqualTo(RefusalCode.SESSION_DISCARDED));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.keytrail.redecision;
 
 import io.keytrail.directory.SessionView;
-import io.keytrail.errors.ErrorCodes;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 
 import static io.keytrail.redecision.Story.curve;
 import static io.keytrail.redecision.Story.msk;
@@ -50,10 +50,10 @@ class UpstreamScenariosTest {
                 story.roomKey(alice, deviceId, session, senderDeviceKeys), Optional.empty());
     }
 
-    private String refusalCode(Optional<ObjectNode> senderDeviceKeys) {
+    private Object refusalCode(Optional<ObjectNode> senderDeviceKeys) {
         try {
             receive(PHONE, senderDeviceKeys);
-        } catch (IntakeException e) {
+        } catch (RefusalException e) {
             return e.code();
         }
         return "ACCEPTED";
@@ -90,19 +90,19 @@ class UpstreamScenariosTest {
     @Test
     void megolmSenderData_receiveWithStrippedSignatures_isInvalidSenderDeviceKeys() { // 6.3.2 (b)
         assertThat(refusalCode(Optional.of(alice.deviceKeysJson(PHONE, DeviceSigning.UNSIGNED))))
-                .isEqualTo(ErrorCodes.INVALID_SENDER_DEVICE_KEYS);
+                .isEqualTo(RefusalCode.INVALID_SENDER_DEVICE_KEYS);
     }
 
     @Test
     void megolmSenderData_receiveWithAnotherUserIdResigned_isInvalidSenderDeviceKeys() { // 6.3.2 (c)
         assertThat(refusalCode(Optional.of(resigned("user_id", "@wrong_user:example.org", null))))
-                .isEqualTo(ErrorCodes.INVALID_SENDER_DEVICE_KEYS);
+                .isEqualTo(RefusalCode.INVALID_SENDER_DEVICE_KEYS);
     }
 
     @Test
     void megolmSenderData_receiveWithAnotherCurveKeyResigned_isInvalidSenderDeviceKeys() { // 6.3.2 (d)
         assertThat(refusalCode(Optional.of(resigned("curve25519:" + PHONE, curve(alice, LAPTOP), "keys"))))
-                .isEqualTo(ErrorCodes.INVALID_SENDER_DEVICE_KEYS);
+                .isEqualTo(RefusalCode.INVALID_SENDER_DEVICE_KEYS);
     }
 
     @Test
@@ -155,8 +155,8 @@ class UpstreamScenariosTest {
         ObjectNode claimsLaptop = story.roomKey(alice, LAPTOP, session, Optional.empty());
         assertThatThrownBy(() -> keytrail.receiveRoomKey(alice.userId(), curve(alice, PHONE), claimsLaptop,
                 Optional.empty()))
-                .isInstanceOfSatisfying(IntakeException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCodes.MISMATCHED_IDENTITY_KEYS));
+                .isInstanceOfSatisfying(RefusalException.class,
+                        e -> assertThat(e.code()).isEqualTo(RefusalCode.MISMATCHED_IDENTITY_KEYS));
         assertThat(keytrail.session(story.room, session.sessionId())).isEmpty();
     }
 
@@ -213,7 +213,7 @@ class UpstreamScenariosTest {
         assertThat(keytrail.decrypt(story.room, TrustPolicy.SHOW_ALL, spoofed).verificationState().toString())
                 .isEqualTo("{\"Unverified\":\"MismatchedSender\"}");
         assertThatThrownBy(() -> keytrail.decrypt(story.room, TrustPolicy.CROSS_SIGNED, spoofed))
-                .isInstanceOfSatisfying(IntakeException.class,
+                .isInstanceOfSatisfying(RefusalException.class,
                         e -> assertThat(e.verificationLevel().toString()).isEqualTo("\"MismatchedSender\""));
     }
 
@@ -228,8 +228,8 @@ class UpstreamScenariosTest {
         try {
             keytrail.decrypt(story.room, policy, story.encryptedEvent(alice.userId(), session, message));
             return "shown";
-        } catch (IntakeException e) {
-            assertThat(e.code()).isEqualTo(ErrorCodes.SENDER_IDENTITY_NOT_TRUSTED);
+        } catch (RefusalException e) {
+            assertThat(e.code()).isEqualTo(RefusalCode.SENDER_IDENTITY_NOT_TRUSTED);
             return e.verificationLevel().toString();
         }
     }

@@ -1,5 +1,7 @@
 package io.keytrail.session;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
 import static io.keytrail.session.SessionFixtures.PHONE;
@@ -91,7 +93,7 @@ class MegolmSessionImportTest {
         fixture.given(received(vault, megolm, 0, ALICE, PHONE, SenderData.unknown(), nothingKnown()))
                 .when(importOf(megolm, 0, ALICE, LAPTOP))
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused MISMATCHED_IDENTITY_KEYS",
-                        o -> "MISMATCHED_IDENTITY_KEYS".equals(o.refusedCode())))
+                        o -> RefusalCode.MISMATCHED_IDENTITY_KEYS == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "MISMATCHED_IDENTITY_KEYS",
                         e -> e.code().equals("MISMATCHED_IDENTITY_KEYS") && e.detail().contains("KEY_EXPORT"))));
     }

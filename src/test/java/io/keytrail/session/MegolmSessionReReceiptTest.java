@@ -1,5 +1,7 @@
 package io.keytrail.session;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
 import static io.keytrail.session.SessionFixtures.PHONE;
@@ -113,7 +115,7 @@ class MegolmSessionReReceiptTest {
         fixture.given(heldAt(0, SenderData.unknown()))
                 .when(receive(megolm, 0, ALICE, LAPTOP, nothingKnown()))
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused MISMATCHED_IDENTITY_KEYS",
-                        o -> "MISMATCHED_IDENTITY_KEYS".equals(o.refusedCode())))
+                        o -> RefusalCode.MISMATCHED_IDENTITY_KEYS == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "MISMATCHED_IDENTITY_KEYS",
                         e -> e.code().equals("MISMATCHED_IDENTITY_KEYS")
                                 && e.senderKey().equals(SessionFixtures.curve(ALICE, LAPTOP)))));
@@ -125,7 +127,7 @@ class MegolmSessionReReceiptTest {
         fixture.given(heldAt(0, SenderData.unknown()))
                 .when(receive(twin, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused INVALID_SESSION_KEY",
-                        o -> "INVALID_SESSION_KEY".equals(o.refusedCode())))
+                        o -> RefusalCode.INVALID_SESSION_KEY == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "INVALID_SESSION_KEY",
                         e -> e.code().equals("INVALID_SESSION_KEY"))));
     }
@@ -136,7 +138,7 @@ class MegolmSessionReReceiptTest {
                         new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", "GIVEN", "given", null))
                 .when(receive(megolm, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused SESSION_DISCARDED",
-                        o -> "SESSION_DISCARDED".equals(o.refusedCode())))
+                        o -> RefusalCode.SESSION_DISCARDED == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "SESSION_DISCARDED",
                         e -> e.code().equals("SESSION_DISCARDED"))));
     }

@@ -1,5 +1,7 @@
 package io.keytrail.session;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.ALICE_RESET;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
@@ -165,7 +167,7 @@ class MegolmSessionTest {
                 .expectException(org.hamcrest.Matchers.<Object>allOf(
                         org.hamcrest.Matchers.instanceOf(RoomKeyRefusedException.class),
                         event(RoomKeyRefusedException.class, "code MISMATCHED_IDENTITY_KEYS, rule OWNER_CHECK_MISMATCH",
-                                x -> x.code().equals("MISMATCHED_IDENTITY_KEYS")
+                                x -> x.code() == RefusalCode.MISMATCHED_IDENTITY_KEYS
                                         && x.rule().equals("OWNER_CHECK_MISMATCH"))))
                 .expectNoEvents();
     }

@@ -1,5 +1,7 @@
 package io.keytrail.trust;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.trust.SenderDataFinderTest.ALICE;
 import static io.keytrail.trust.SenderDataFinderTest.ALICE_ID;
 import static io.keytrail.trust.SenderDataFinderTest.PHONE;
@@ -145,7 +147,7 @@ class SenderDataFinderDifferencesTest {
         Decision decision = SenderDataFinder.decide(olm(PHONE, Optional.of(PHONE.signedBy(ALICE_ID.ssk())),
                 List.of(impostor.unsigned()), Optional.of(ALICE_ID.verified())));
 
-        assertThat(((Decision.Rejected) decision).code()).isEqualTo("MISMATCHED_IDENTITY_KEYS");
+        assertThat(((Decision.Rejected) decision).code()).isEqualTo(RefusalCode.MISMATCHED_IDENTITY_KEYS);
     }
 
     @Test

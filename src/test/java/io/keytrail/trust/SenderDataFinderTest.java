@@ -1,5 +1,7 @@
 package io.keytrail.trust;
 
+import io.keytrail.errors.RefusalCode;
+
 import static io.keytrail.trust.TrustFixtures.olm;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +39,7 @@ class SenderDataFinderTest {
 
         Decision.Rejected rejected = (Decision.Rejected) decision;
         assertThat(rejected.rule()).isEqualTo(Rule.OWNER_CHECK_MISMATCH);
-        assertThat(rejected.code()).isEqualTo("MISMATCHED_IDENTITY_KEYS");
+        assertThat(rejected.code()).isEqualTo(RefusalCode.MISMATCHED_IDENTITY_KEYS);
         assertThat(rejected.detail()).contains(impostor.ed25519().publicKey().toBase64(),
                 PHONE.ed25519().publicKey().toBase64(), PHONE.curve25519().toBase64(), "ALICEPHONE");
     }
@@ -145,7 +147,7 @@ class SenderDataFinderTest {
 
         Decision decision = SenderDataFinder.decide(olm(PHONE, Optional.of(stripped), List.of(), Optional.empty()));
 
-        assertThat(((Decision.Rejected) decision).code()).isEqualTo("INVALID_SENDER_DEVICE_KEYS");
+        assertThat(((Decision.Rejected) decision).code()).isEqualTo(RefusalCode.INVALID_SENDER_DEVICE_KEYS);
         assertThat(decision.rule()).isEqualTo(Rule.SENDER_DEVICE_KEYS_INVALID);
     }
 

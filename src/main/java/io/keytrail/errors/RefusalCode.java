@@ -1,0 +1,57 @@
+package io.keytrail.errors;
+
+import io.keytrail.matrix.PayloadRejectedException;
+
+/**
+ * Every code an input can be refused with, in every interface (replay, HTTP, facade, CLI). The names
+ * are the {@code "code"} strings of design section 10 and part of the output contract: never rename one.
+ * Each code carries the HTTP status it is answered with, so the mapping lives in one place.
+ */
+public enum RefusalCode {
+    /** Malformed or contradictory input. */
+    INVALID_INPUT(400),
+    /** The Olm payload is addressed to another user or device than ours. */
+    RECIPIENT_MISMATCH(422),
+    /** The plaintext {@code sender} differs from the to-device sender. */
+    MISMATCHED_SENDER(422),
+    /** {@code sender_device_keys} present but malformed, badly signed or contradicting the payload. */
+    INVALID_SENDER_DEVICE_KEYS(422),
+    /** The creator device's keys contradict the session's claims: an attack. */
+    MISMATCHED_IDENTITY_KEYS(422),
+    /** The session key is malformed, badly signed, or not the session it claims to be. */
+    INVALID_SESSION_KEY(422),
+    UNKNOWN_SESSION(404),
+    UNKNOWN_MESSAGE_INDEX(422),
+    BAD_MAC(422),
+    BAD_SIGNATURE(422),
+    /** Not a key export file (header, truncation, version). */
+    INVALID_EXPORT(422),
+    BAD_PASSPHRASE(422),
+    /** The session was discarded (evidence of tampering); its keys and messages are refused. */
+    SESSION_DISCARDED(410),
+    /** The policy refuses the sender's verification level; the refusal names that level. */
+    SENDER_IDENTITY_NOT_TRUSTED(403),
+    /** A bug, not bad input: the message says nothing about the internals. */
+    INTERNAL_ERROR(500);
+
+    private final int httpStatus;
+
+    RefusalCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status this refusal is answered with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The code of a payload refused by Matrix validation (design 3, steps 1-2). */
+    public static RefusalCode of(PayloadRejectedException.Reason reason) {
+        return switch (reason) {
+            case INVALID_INPUT -> INVALID_INPUT;
+            case MISMATCHED_SENDER -> MISMATCHED_SENDER;
+            case RECIPIENT_MISMATCH -> RECIPIENT_MISMATCH;
+            case INVALID_SENDER_DEVICE_KEYS -> INVALID_SENDER_DEVICE_KEYS;
+        };
+    }
+}
