@@ -13,22 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.matrix.fixture.TestAccount;
 
 /**
  * The HTTP API over a real Tomcat on a random loopback port (encoded slashes in paths are a Tomcat
  * matter, so no MockMvc): every answer is JSON, every 4xx carries an error code.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@EngineSpringTest
 class ApiControllerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();

@@ -10,19 +10,17 @@ import java.util.Optional;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.crypto.UnpaddedBase64;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.trust.TrustPolicy;
 
 /** Every way a decrypt fails has its own code of design section 10 (design section 7). */
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class DecryptFailuresTest {
     @Autowired
     Keytrail keytrail;

@@ -9,11 +9,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.decrypt.DecryptService.Decrypted;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.redecision.KeysIntake.KeysResult;
@@ -22,8 +21,7 @@ import io.keytrail.trust.SenderData;
 import io.keytrail.trust.TrustPolicy;
 
 /** The embedding use of the README: inject {@link Keytrail}, feed it what the service sees, decrypt. */
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class KeytrailFacadeTest {
     @Autowired
     Keytrail keytrail;

@@ -9,11 +9,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.decrypt.DecryptedIndexRows;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.trust.TrustPolicy;
@@ -23,8 +22,7 @@ import io.keytrail.trust.TrustPolicy;
  * to the first event that decrypted it. The restart case is in {@link ReplayCommandTest} (two replays
  * on one store).
  */
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class ReplayProtectionTest {
     @Autowired
     Keytrail keytrail;

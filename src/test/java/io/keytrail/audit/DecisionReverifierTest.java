@@ -13,11 +13,10 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.Ed25519KeyPair;
 import io.keytrail.crypto.megolm.MegolmRatchet;
@@ -32,8 +31,7 @@ import io.keytrail.session.SessionRef;
 import io.keytrail.trust.KnownSenderData;
 import io.keytrail.trust.SenderData;
 
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class DecisionReverifierTest {
     @Autowired
     Keytrail keytrail;

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.TestAccount;
 
-@SpringBootTest
-@ActiveProfiles("test")
-@DirtiesContext // the stored own device would otherwise apply to every later test sharing this context
+@EngineSpringTest
 class LocalAccountTest {
     @Autowired
     LocalAccount local;

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
 import io.keytrail.errors.RefusalException;
@@ -30,7 +31,7 @@ import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.trust.SenderData;
 
 /** {@code m.forwarded_room_key}: an import (legacy), whose forwarding chain gains the forwarder's key. */
-@ImportsSpringTest
+@EngineSpringTest
 class ForwardedRoomKeyImportTest {
     private static final OwnDevice ME = account("me").ownDevice("DEV");
 

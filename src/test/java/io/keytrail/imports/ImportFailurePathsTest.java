@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.backup.BackupCipher;
 import io.keytrail.crypto.backup.BackupDecryptionKey;
@@ -40,7 +41,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * Every failure path of the imports: problems of the whole input are an error with a clear message;
  * problems of one session are a {@code failed} entry and the other sessions are imported.
  */
-@ImportsSpringTest
+@EngineSpringTest
 class ImportFailurePathsTest {
     private static final String PASSPHRASE = "correct horse battery staple";
 

@@ -10,7 +10,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -20,13 +19,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.imports.ImportFixtures.Sender;
 import io.keytrail.matrix.fixture.TestAccount;
 
 /** Imports and exports over HTTP: {@code POST /api/v1/inputs} (with counts) and {@code POST /api/v1/export}. */
-@ImportsSpringTest
-@AutoConfigureMockMvc
+@EngineSpringTest
 class ImportHttpTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -31,6 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.KeytrailApplication;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.export.KeyExportFile;
@@ -46,7 +47,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * Export: a key export file of chosen sessions that other clients' readers accept (our reader is
  * checked against the public vectors), and that a fresh Keytrail imports to decrypt the same messages.
  */
-@ImportsSpringTest
+@EngineSpringTest
 class KeyExportRoundTripTest {
     private static final String PASSPHRASE = "export passphrase";
     private static final OwnDevice ME = account("me").ownDevice("DEV");

@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
 import io.keytrail.errors.RefusalException;
@@ -31,7 +32,7 @@ import io.keytrail.session.SessionEvents.SessionImported;
  * its claimed device shows up, passes CROSS_SIGNED_OR_LEGACY and fails the stricter policies with
  * {@code {"None":"InsecureSource"}}; its claimed sender fields stay claims in the audit trail.
  */
-@ImportsSpringTest
+@EngineSpringTest
 class LegacyImportSemanticsTest {
     static final JsonNode LEGACY = JSON.objectNode().set("UnknownDevice", JSON.objectNode().put("legacy_session", true));
 

@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.imports.ImportFixtures.Sender;
 import io.keytrail.errors.RefusalException;
@@ -39,7 +40,7 @@ import io.keytrail.trust.SenderData;
  * Every row of the ratchet x trust table (trust.SessionMerge, reference 1.4, design 5/6), end to end
  * through the inputs: each outcome is an event of the session. "Better" is an earlier first index.
  */
-@ImportsSpringTest
+@EngineSpringTest
 class MergeTableEndToEndTest {
     private static final OwnDevice ME = account("me").ownDevice("DEV");
 

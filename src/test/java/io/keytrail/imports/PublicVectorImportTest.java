@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.errors.RefusalException;
@@ -29,7 +30,7 @@ import io.keytrail.errors.RefusalException;
  * The public vectors (shared/vectors) through the import inputs: rust-sdk's TEST_EXPORT, element-web's
  * export files, rust-sdk's and js-sdk's key backups, and js-sdk's session data with its encrypted event.
  */
-@ImportsSpringTest
+@EngineSpringTest
 class PublicVectorImportTest {
     private static final JsonNode EXPORTS = load("/vectors/key-export-vectors.json");
     private static final JsonNode BACKUPS = load("/vectors/key-backup-vectors.json");

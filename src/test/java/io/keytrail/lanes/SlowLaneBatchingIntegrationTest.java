@@ -3,15 +3,11 @@ package io.keytrail.lanes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -25,28 +21,19 @@ import io.keytrail.trust.SenderData;
 
 /**
  * Users whose queries are due together share one request: at most {@code keytrail.batch.max-users}
- * (here 2) per request, and a full batch goes out without waiting for the (here long) window.
+ * (here 2) per request, and a full batch goes out without waiting for the (here long) window. The one
+ * slow-lane class with an engine of its own (its batch settings would hold every other test's query for
+ * the window); it shares the stub, and closes its engine after the class so that its lane stops.
  */
-@SpringBootTest
-@ActiveProfiles("test")
-@DirtiesContext // its lane keeps retrying in the background; the stub is gone after the class
-class SlowLaneBatchingIntegrationTest {
-    private static final StubHomeserver STUB = StubHomeserver.start();
+@DirtiesContext // a context of its own anyway: closing it stops its lane, it costs no second start
+class SlowLaneBatchingIntegrationTest extends SlowLaneSpringTest {
     private static final TestAccount GINA = RoomKeys.uniqueAccount("gina", "PHONE");
     private static final TestAccount HANK = RoomKeys.uniqueAccount("hank", "PHONE");
 
     @DynamicPropertySource
-    static void lane(DynamicPropertyRegistry registry) {
-        registry.add("keytrail.homeserver.base-url", STUB::baseUrl);
+    static void batches(DynamicPropertyRegistry registry) {
         registry.add("keytrail.batch.max-users", () -> "2");
         registry.add("keytrail.batch.window", () -> "10s");
-        registry.add("db-scheduler.polling-interval", () -> "100ms");
-        registry.add("keytrail.session-key-encryption-key", () -> RoomKeys.SEALING_KEY);
-    }
-
-    @AfterAll
-    static void stopStub() {
-        STUB.close();
     }
 
     @Autowired
@@ -55,7 +42,8 @@ class SlowLaneBatchingIntegrationTest {
     @Test
     void twoUsersDueTogetherAreAskedForInOneRequest_andBothAreResolvedByIt() {
         ObjectNode both = KeysQueryBody.of(GINA, HANK);
-        STUB.respondJson(request -> both);
+        ROUTES.put(GINA.userId(), request -> Reply.json(both));
+        ROUTES.put(HANK.userId(), request -> Reply.json(both));
         RoomKeys.Prepared fromGina = RoomKeys.fromUnknownDevice(GINA, "PHONE");
         RoomKeys.Prepared fromHank = RoomKeys.fromUnknownDevice(HANK, "PHONE");
 
@@ -63,10 +51,11 @@ class SlowLaneBatchingIntegrationTest {
         fromHank.receiveOn(keytrail);
 
         for (RoomKeys.Prepared key : List.of(fromGina, fromHank)) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM,
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM,
                     key.sessionId()).orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
         }
-        assertThat(STUB.requests()).hasSize(1);
-        assertThat(STUB.requests().get(0).users()).containsExactlyInAnyOrder(GINA.userId(), HANK.userId());
+        assertThat(STUB.requestsFor(GINA.userId())).singleElement()
+                .satisfies(request -> assertThat(request.users()).containsExactlyInAnyOrder(GINA.userId(), HANK.userId()));
+        assertThat(STUB.requestsFor(HANK.userId())).hasSize(1);
     }
 }

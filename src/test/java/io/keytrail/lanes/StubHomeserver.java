@@ -21,8 +21,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A homeserver on loopback (the JDK's HTTP server, port 0) answering {@code POST /keys/query} with
- * whatever the current {@link #respond responder} says. Requests are recorded. A responder may block
- * (on a latch) to play a stalled server: each exchange runs on its own thread.
+ * whatever the current {@link #respond responder} says. Requests are recorded, and so is what happened to
+ * them: {@link #holdingFor held} while the responder has not decided yet (a responder may block on a latch to
+ * play a stalled server: each exchange runs on its own thread), {@link #answeredFor answered} once it has a reply.
  */
 final class StubHomeserver implements AutoCloseable {
     static final String PATH = "/_matrix/client/v3/keys/query";
@@ -51,6 +52,8 @@ final class StubHomeserver implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> holding = new CopyOnWriteArrayList<>();
+    private final List<Request> answered = new CopyOnWriteArrayList<>();
     private volatile Responder responder = request -> new Reply(200, "{}");
 
     private StubHomeserver() throws IOException {
@@ -96,6 +99,16 @@ final class StubHomeserver implements AutoCloseable {
         return requests.stream().filter(r -> r.users().contains(userId)).toList();
     }
 
+    /** Requests for {@code userId} that the stub is holding right now: their responder has not returned. */
+    List<Request> holdingFor(String userId) {
+        return holding.stream().filter(r -> r.users().contains(userId)).toList();
+    }
+
+    /** Requests for {@code userId} that got a reply (any status), in the order the replies were decided. */
+    List<Request> answeredFor(String userId) {
+        return answered.stream().filter(r -> r.users().contains(userId)).toList();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
@@ -110,6 +123,7 @@ final class StubHomeserver implements AutoCloseable {
                     exchange.getRequestURI().getPath());
             requests.add(request);
             Reply reply;
+            holding.add(request);
             try {
                 reply = responder.reply(request);
             } catch (InterruptedException e) {
@@ -117,7 +131,10 @@ final class StubHomeserver implements AutoCloseable {
                 return; // stopped while stalling: no answer at all
             } catch (Exception e) {
                 reply = new Reply(500, "{\"errcode\":\"M_UNKNOWN\",\"error\":\"stub: " + e + "\"}");
+            } finally {
+                holding.remove(request);
             }
+            answered.add(request);
             byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);

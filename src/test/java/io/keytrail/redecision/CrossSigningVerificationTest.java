@@ -7,17 +7,19 @@ import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
+import org.springframework.context.ApplicationContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
+import io.keytrail.TestStores;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -26,18 +28,28 @@ import io.keytrail.matrix.fixture.TestAccount;
  * Design section 1: a user is verified when we verified their MSK, or when our own verified
  * user-signing key signed it. Real keys from matrix-rust-sdk's key-distribution test data: @me's USK
  * signed @dan's MSK, so once @me trusts its own identity, dan's cross-signed device is SenderVerified
- * ({@code expected_sender_data_if_me_trusts_own_identity} in the vector file). Each test has a context of
- * its own: the users are fixed by the vector.
+ * ({@code expected_sender_data_if_me_trusts_own_identity} in the vector file). Each test starts from an
+ * empty store (the users are fixed by the vector) and the class leaves one behind.
  */
-@SpringBootTest
-@ActiveProfiles("test")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+@EngineSpringTest
 class CrossSigningVerificationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static JsonNode vector;
 
     @Autowired
     Keytrail keytrail;
+    @Autowired
+    ApplicationContext context;
+
+    @BeforeEach
+    void emptyStore() {
+        TestStores.empty(context);
+    }
+
+    @AfterAll
+    static void leaveNoVectorUsersBehind(@Autowired ApplicationContext context) {
+        TestStores.empty(context);
+    }
 
     @BeforeAll
     static void load() throws IOException {

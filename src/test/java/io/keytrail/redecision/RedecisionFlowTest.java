@@ -1,5 +1,6 @@
 package io.keytrail.redecision;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.directory.SessionView;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
@@ -14,8 +15,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
@@ -31,8 +30,7 @@ import io.keytrail.trust.SenderData;
  * The re-decision flows of design sections 4 and 5 through the intake beans, on a real store: keys
  * arriving, identities changing, verification given and withdrawn, tampering found later.
  */
-@SpringBootTest(properties = IntakeTestProperties.VAULT_KEY)
-@ActiveProfiles("test")
+@EngineSpringTest
 class RedecisionFlowTest {
     private static final String PHONE = "PHONE";
     private static final String LAPTOP = "LAPTOP";

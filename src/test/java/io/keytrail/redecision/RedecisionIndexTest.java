@@ -1,5 +1,6 @@
 package io.keytrail.redecision;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.directory.SessionView;
 
 import static io.keytrail.redecision.Story.curve;
@@ -22,10 +23,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import io.keytrail.api.Keytrail;
@@ -42,8 +41,7 @@ import io.keytrail.trust.SenderData;
  * creator key and rank, by master key and rank, by sender and rank), never by reading all sessions.
  * Proven on the repository calls, not on timing.
  */
-@SpringBootTest(properties = IntakeTestProperties.VAULT_KEY)
-@ActiveProfiles("test")
+@EngineSpringTest
 class RedecisionIndexTest {
     @MockitoSpyBean
     SessionRows sessions;

@@ -1,5 +1,6 @@
 package io.keytrail.redecision;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.directory.SessionView;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
@@ -13,8 +14,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -32,8 +31,7 @@ import io.keytrail.trust.TrustPolicy;
  * matrix-rust-sdk's own tests (reference section 6.2-6.4) that map onto our inputs, as Given/When/Then
  * through the facade. Names cite the upstream test; where we deliberately differ, the test says so.
  */
-@SpringBootTest(properties = IntakeTestProperties.VAULT_KEY)
-@ActiveProfiles("test")
+@EngineSpringTest
 class UpstreamScenariosTest {
     private static final String PHONE = "PHONE";
     private static final String LAPTOP = "LAPTOP";
