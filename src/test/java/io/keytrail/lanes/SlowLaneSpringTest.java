@@ -1,5 +1,7 @@
 package io.keytrail.lanes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +37,8 @@ abstract class SlowLaneSpringTest {
     static final long POLLING_MILLIS = 25;
     /** How long a test waits for an outcome at most: generous for a busy machine, never waited when all goes well. */
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** What a stalled homeserver may add to the fast lane's median latency beyond 3x: noise, not waiting. */
+    static final Duration MEDIAN_SLACK = Duration.ofMillis(5);
     static final StubHomeserver STUB = StubHomeserver.start();
     static final Map<String, StubHomeserver.Responder> ROUTES = new ConcurrentHashMap<>();
 
@@ -61,6 +65,17 @@ abstract class SlowLaneSpringTest {
             }
         }
         return Reply.json(body);
+    }
+
+    /**
+     * A stalled homeserver must not hold the fast lane: the median latency of room keys received while it
+     * holds a query stays within 3x (plus {@link #MEDIAN_SLACK} of noise) of the same run's median while
+     * it answers. Relative, so that a busy machine slows both alike; a fast lane that waited for the
+     * homeserver would take the client's read timeout (seconds) per key.
+     */
+    static void assertNoSlowerWhileStalled(long stalledMedianNanos, long answeringMedianNanos) {
+        assertThat(stalledMedianNanos).as("median latency (ns) while the homeserver is stalled, against %d ns while "
+                + "it answers", answeringMedianNanos).isLessThanOrEqualTo(3 * answeringMedianNanos + MEDIAN_SLACK.toNanos());
     }
 
     @DynamicPropertySource
