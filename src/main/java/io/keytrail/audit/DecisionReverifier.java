@@ -23,6 +23,7 @@ import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.KnownSenderData;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -39,7 +40,7 @@ public class DecisionReverifier {
     }
 
     /** One re-checked decision. */
-    public record Finding(String aggregateId, long sequence, String event, String rule, Verdict verdict,
+    public record Finding(String aggregateId, long sequence, String event, Rule rule, Verdict verdict,
                           String detail) {
     }
 
@@ -105,8 +106,9 @@ public class DecisionReverifier {
             return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS,
                     "sender data moved from rank " + e.previous().rank() + " to " + e.current().rank());
         }
-        if ("MSK_VERIFIED".equals(e.rule())) {
-            KnownSenderData before = known(e.previous());
+        if (e.rule() == Rule.MSK_VERIFIED) {
+            KnownSenderData before = e.previous().rank() < SenderData.SENDER_VERIFIED_RANK
+                    ? e.previous().signer().orElse(null) : null;
             boolean ok = before != null && e.current() instanceof SenderData.SenderVerified v
                     && v.known().equals(before)
                     && verified.contains(before.userId() + "|" + before.masterKey().toBase64());
@@ -128,7 +130,7 @@ public class DecisionReverifier {
     }
 
     /** Re-verifies the evidence's signatures and re-runs the decision; {@code expected} null = a refusal. */
-    private Finding recheck(String id, long seq, String event, String rule, Facts facts, DecisionEvidence evidence,
+    private Finding recheck(String id, long seq, String event, Rule rule, Facts facts, DecisionEvidence evidence,
                             SenderData expected) {
         if (facts == null || evidence == null) {
             return new Finding(id, seq, event, rule, Verdict.UNVERIFIABLE, "the decision's inputs are not recorded");
@@ -138,7 +140,7 @@ public class DecisionReverifier {
         if (again.problem() != null) {
             return new Finding(id, seq, event, rule, Verdict.DIFFERS, again.problem());
         }
-        boolean sameRule = again.rule().equals(rule);
+        boolean sameRule = again.rule() == rule;
         boolean sameAnswer = expected == null ? again.senderData() == null
                 : again.senderData() != null && again.senderData().equals(expected);
         if (sameRule && sameAnswer) {
@@ -150,15 +152,5 @@ public class DecisionReverifier {
         }
         return new Finding(id, seq, event, rule, Verdict.DIFFERS, "today's rules give " + again.rule() + " -> "
                 + (again.senderData() == null ? "a refusal" : again.senderData().getClass().getSimpleName()));
-    }
-
-    private static KnownSenderData known(SenderData data) {
-        if (data instanceof SenderData.SenderUnverified u) {
-            return u.known();
-        }
-        if (data instanceof SenderData.VerificationViolation v) {
-            return v.known();
-        }
-        return null;
     }
 }

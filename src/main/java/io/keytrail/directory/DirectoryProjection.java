@@ -146,14 +146,7 @@ public class DirectoryProjection {
     }
 
     private static void setSenderData(SessionRow row, SenderData data) {
-        String masterKey = null;
-        if (data instanceof SenderData.SenderVerified v) {
-            masterKey = v.known().masterKey().toBase64();
-        } else if (data instanceof SenderData.SenderUnverified u) {
-            masterKey = u.known().masterKey().toBase64();
-        } else if (data instanceof SenderData.VerificationViolation v) {
-            masterKey = v.known().masterKey().toBase64();
-        }
+        String masterKey = data.signer().map(signer -> signer.masterKey().toBase64()).orElse(null);
         row.setSenderData(SenderDataJson.write(data).toString(), data.rank(), data.userId().orElse(null), masterKey,
                 data.legacySession());
     }

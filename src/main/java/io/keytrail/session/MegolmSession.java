@@ -28,6 +28,7 @@ import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.Decision;
 import io.keytrail.trust.KnownSenderData;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataChange;
 import io.keytrail.trust.SenderDataFinder;
@@ -43,8 +44,6 @@ import io.keytrail.trust.SessionMerge;
  */
 @Aggregate
 public class MegolmSession {
-    /** Rank of {@code SenderUnverified}: trust below it may still rest on the creator device's current keys. */
-    private static final int SENDER_UNVERIFIED_RANK = 3;
     @AggregateIdentifier
     private String id;
     private String roomId;
@@ -77,12 +76,12 @@ public class MegolmSession {
     private void receiveFirstCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
         String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
         if (decision instanceof Decision.Rejected r) {
-            throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule().name());
+            throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule());
         } else if (decision instanceof Decision.Decided d) {
-            apply(received(cmd, sealed, d.senderData(), d.rule().name()));
+            apply(received(cmd, sealed, d.senderData(), d.rule()));
         } else {
             Decision.Tampered t = (Decision.Tampered) decision;
-            apply(received(cmd, sealed, SenderData.unknown(), t.rule().name()));
+            apply(received(cmd, sealed, SenderData.unknown(), t.rule()));
             apply(discardedForTampering(t, cmd.evidence()));
         }
     }
@@ -108,7 +107,7 @@ public class MegolmSession {
         if (decision instanceof Decision.Rejected r) {
             return refuse(cmd, r.code(), r.detail());
         } else if (decision instanceof Decision.Tampered t) {
-            if (senderData.rank() < SENDER_UNVERIFIED_RANK) {
+            if (senderData.rank() < SenderData.SENDER_UNVERIFIED_RANK) {
                 apply(discardedForTampering(t, cmd.evidence()));
             } else {
                 // Our trust came from an earlier, valid chain and does not rest on the tampered keys
@@ -131,7 +130,7 @@ public class MegolmSession {
                        SessionKeyVault vault) {
         SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.senderData(), senderData);
         if (!outcome.changesSession()) {
-            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), offered.senderData()));
+            apply(new SessionCopyKept(roomId, sessionId, ratchet, offered.senderData()));
             return;
         }
         if (imported && outcome.takesNewSenderData()) {
@@ -139,7 +138,7 @@ public class MegolmSession {
             String sealed = newRatchet ? vault.seal(cmd.exportedSessionKey(), id) : sealedSessionKey;
             apply(new SessionReceived(roomId, sessionId, cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(),
                     cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : firstKnownIndex, sealed,
-                    offered.senderData(), offered.rule().name(),
+                    offered.senderData(), offered.rule(),
                     cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
             return;
         }
@@ -153,7 +152,7 @@ public class MegolmSession {
         // moves up in rank (design 5): an equal-rank copy must not swap one DeviceInfo's keys for another's.
         if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(senderData, offered.senderData())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
-                    offered.rule().name(), "RE_RECEIPT", cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
+                    offered.rule(), Trigger.RE_RECEIPT, cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
     }
 
@@ -163,7 +162,7 @@ public class MegolmSession {
         if (roomId == null) {
             apply(new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(), cmd.claimedSenderKey(),
                     cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
-                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), "IMPORTED"));
+                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), Rule.IMPORTED));
             return ReceiveOutcome.ACCEPTED;
         }
         if (discarded) {
@@ -183,24 +182,24 @@ public class MegolmSession {
             apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         } else {
-            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), SenderData.legacy()));
+            apply(new SessionCopyKept(roomId, sessionId, ratchet, SenderData.legacy()));
         }
         return ReceiveOutcome.ACCEPTED;
     }
 
     private ReceiveOutcome refuseImport(ImportSession cmd, RefusalCode code, String detail) {
-        apply(new SessionCopyRefused(roomId, sessionId, code.name(), detail + " (source " + cmd.source() + ")", null,
+        apply(new SessionCopyRefused(roomId, sessionId, code, detail + " (source " + cmd.source() + ")", null,
                 cmd.claimedSenderKey(), cmd.claimedEd25519()));
         return new ReceiveOutcome(code, detail);
     }
 
     private ReceiveOutcome refuse(ReceiveSession cmd, RefusalCode code, String detail) {
-        apply(new SessionCopyRefused(roomId, sessionId, code.name(), detail, cmd.sender(), cmd.senderKey(),
+        apply(new SessionCopyRefused(roomId, sessionId, code, detail, cmd.sender(), cmd.senderKey(),
                 cmd.claimedEd25519()));
         return new ReceiveOutcome(code, detail);
     }
 
-    private static SessionReceived received(ReceiveSession cmd, String sealed, SenderData data, String rule) {
+    private static SessionReceived received(ReceiveSession cmd, String sealed, SenderData data, Rule rule) {
         return new SessionReceived(cmd.roomId(), cmd.sessionId(), cmd.sender(), cmd.senderKey(),
                 cmd.claimedEd25519(), cmd.sharedHistory(), cmd.firstKnownIndex(), sealed, data, rule,
                 cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()));
@@ -215,14 +214,14 @@ public class MegolmSession {
         Decision decision = SenderDataFinder.decide(evidence.toEvidence(sender, senderKey, claimedEd25519, imported));
         if (decision instanceof Decision.Decided d) {
             if (SenderDataChange.isAllowed(senderData, d.senderData())) {
-                apply(new SenderDataChanged(roomId, sessionId, senderData, d.senderData(), d.rule().name(),
+                apply(new SenderDataChanged(roomId, sessionId, senderData, d.senderData(), d.rule(),
                         cmd.trigger(), evidence));
             }
         } else if (decision instanceof Decision.Tampered t) {
             apply(discardedForTampering(t, evidence));
         } else {
             Decision.Rejected r = (Decision.Rejected) decision;
-            apply(new SessionDiscarded(roomId, sessionId, r.code().name(), r.rule().name(), r.detail(), evidence));
+            apply(new SessionDiscarded(roomId, sessionId, r.code().name(), r.rule(), r.detail(), evidence));
         }
     }
 
@@ -236,27 +235,23 @@ public class MegolmSession {
         if (discarded) {
             return;
         }
-        KnownSenderData known = null;
-        if (senderData instanceof SenderData.SenderUnverified unverified) {
-            known = unverified.known();
-        } else if (senderData instanceof SenderData.VerificationViolation violation) {
-            known = violation.known();
-        }
+        KnownSenderData known = senderData.rank() < SenderData.SENDER_VERIFIED_RANK
+                ? senderData.signer().orElse(null) : null;
         if (known != null && known.userId().equals(cmd.userId()) && known.masterKey().toBase64().equals(cmd.masterKey())) {
             apply(new SenderDataChanged(roomId, sessionId, senderData, new SenderData.SenderVerified(known),
-                    "MSK_VERIFIED", "VERIFY_MASTER_KEY", null));
+                    Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null));
         }
     }
 
     private SessionDiscarded discardedForTampering(Decision.Tampered t, DecisionEvidence evidence) {
-        return new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
+        return new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule(),
                 t.what() + " (" + t.keyId() + "): " + t.detail(), evidence);
     }
 
     @CommandHandler
     public void handle(DiscardSession cmd) {
         if (!discarded) {
-            apply(new SessionDiscarded(roomId, sessionId, cmd.reason(), "TAINTED_DEVICE", cmd.detail(), null));
+            apply(new SessionDiscarded(roomId, sessionId, cmd.reason(), Rule.TAINTED_DEVICE, cmd.detail(), null));
         }
     }
 

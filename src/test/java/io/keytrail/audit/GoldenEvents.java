@@ -15,6 +15,8 @@ import io.keytrail.crypto.Ed25519KeyPair;
 import io.keytrail.crypto.megolm.InboundGroupSession;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
+import io.keytrail.crypto.megolm.RatchetComparison;
+import io.keytrail.errors.RefusalCode;
 import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.IdentityTrust;
@@ -30,6 +32,7 @@ import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.MasterSignature;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.DecisionEvidence;
+import io.keytrail.session.ImportSource;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
@@ -40,7 +43,9 @@ import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionKeyVault;
 import io.keytrail.session.SessionRef;
+import io.keytrail.session.Trigger;
 import io.keytrail.trust.KnownSenderData;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -83,23 +88,23 @@ final class GoldenEvents {
 
         Map<String, Object> events = new LinkedHashMap<>();
         events.put("SessionReceived", new SessionReceived(ROOM, sessionId, ALICE.userId(), curve, ed25519, true, 0,
-                sealedAt0, new SenderData.VerificationViolation(known), "CROSS_SIGNED_PREVIOUSLY_VERIFIED",
+                sealedAt0, new SenderData.VerificationViolation(known), Rule.CROSS_SIGNED_PREVIOUSLY_VERIFIED,
                 evidence));
-        events.put("SessionImported", new SessionImported(ROOM, sessionId, "FORWARDED", curve, ed25519,
+        events.put("SessionImported", new SessionImported(ROOM, sessionId, ImportSource.FORWARDED, curve, ed25519,
                 List.of(ALICE.device(LAPTOP).curve25519().toBase64()), true, 3, sealedAt3, SenderData.legacy(),
-                "IMPORTED"));
+                Rule.IMPORTED));
         events.put("SenderDataChanged", new SenderDataChanged(ROOM, sessionId, deviceInfo,
-                new SenderData.SenderUnverified(known), "CROSS_SIGNED_UNVERIFIED", "DEVICE_KEYS_FETCHED", evidence));
+                new SenderData.SenderUnverified(known), Rule.CROSS_SIGNED_UNVERIFIED, Trigger.DEVICE_KEYS_FETCHED, evidence));
         events.put("SessionDiscarded", new SessionDiscarded(ROOM, sessionId, "TAMPERING",
-                "CROSS_SIGNING_SIGNATURE_INVALID", "device ALICEPHONE (ed25519:" + PHONE
+                Rule.CROSS_SIGNING_SIGNATURE_INVALID, "device ALICEPHONE (ed25519:" + PHONE
                         + "): the self-signing key's signature does not verify", evidence));
         events.put("RatchetImproved", new RatchetImproved(ROOM, sessionId, 0, sealedAt0));
-        events.put("SessionCopyRefused", new SessionCopyRefused(ROOM, sessionId, "MISMATCHED_IDENTITY_KEYS",
+        events.put("SessionCopyRefused", new SessionCopyRefused(ROOM, sessionId, RefusalCode.MISMATCHED_IDENTITY_KEYS,
                 "a copy of this session from another creator key", ALICE.userId(),
                 ALICE.device(LAPTOP).curve25519().toBase64(), ALICE.device(LAPTOP).ed25519().publicKey().toBase64()));
-        events.put("SessionCopyKept", new SessionCopyKept(ROOM, sessionId, "WORSE", SenderData.legacy()));
+        events.put("SessionCopyKept", new SessionCopyKept(ROOM, sessionId, RatchetComparison.WORSE, SenderData.legacy()));
         events.put("RoomKeyRefused", new RoomKeyRefused(ROOM, sessionId, ALICE.userId(), curve,
-                "MISMATCHED_IDENTITY_KEYS", "the device's ed25519 key differs from the claimed one", evidence));
+                RefusalCode.MISMATCHED_IDENTITY_KEYS, "the device's ed25519 key differs from the claimed one", evidence));
 
         Map<String, ObjectNode> devices = new LinkedHashMap<>();
         devices.put(PHONE, ALICE.deviceKeysJson(PHONE, DeviceSigning.CROSS_SIGNED));

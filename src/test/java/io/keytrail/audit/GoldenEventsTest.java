@@ -93,15 +93,14 @@ class GoldenEventsTest {
         }
     }
 
-    /** Writes the golden files from today's events: {@code -Dgolden.write=src/test/resources/events}. */
-    @Test
-    void writeGoldenFilesWhenAsked() throws IOException {
-        String dir = System.getProperty("golden.write");
-        if (dir == null) {
-            return;
-        }
+    /**
+     * Writes the golden files of today's events into the directory given as the argument. Only for a
+     * new event type or a new revision (as {@code <Name>.rev<n>.json}); a revision-1 file never changes.
+     */
+    public static void main(String[] args) throws IOException {
         for (Map.Entry<String, Object> e : GoldenEvents.all().entrySet()) {
-            Files.write(Path.of(dir, e.getKey() + ".rev1.json"), SERIALIZER.serialize(e.getValue(), byte[].class).getData());
+            Files.write(Path.of(args[0], e.getKey() + ".rev1.json"),
+                    SERIALIZER.serialize(e.getValue(), byte[].class).getData());
         }
     }
 }
