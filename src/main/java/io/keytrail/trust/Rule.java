@@ -33,15 +33,15 @@ public enum Rule {
 
     // Decisions made outside the flowchart (no step letter).
 
+    /** The creator device's cross-signing rests on keys refused as tampered: the session is discarded. */
+    TAINTED_DEVICE(""),
     /** An imported session (export file, key backup, forward): {@code UnknownDevice{legacy=true}} (design 6). */
     IMPORTED(""),
     /**
      * The local user verified exactly the MSK a {@code SenderUnverified} or {@code VerificationViolation}
      * session recorded: {@code SenderVerified} (design 9.3).
      */
-    MSK_VERIFIED(""),
-    /** The creator device's cross-signing rests on keys refused as tampered: the session is discarded. */
-    TAINTED_DEVICE("");
+    MSK_VERIFIED("");
 
     private final String step;
 

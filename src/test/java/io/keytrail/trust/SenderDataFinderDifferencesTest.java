@@ -190,7 +190,7 @@ class SenderDataFinderDifferencesTest {
                 "SENDER_DEVICE_KEYS_INVALID", "NO_DEVICE", "IMPORTED_NO_DEVICE", "IMPORTED_NOT_OWNER",
                 "OWNER_CHECK_MISMATCH", "NO_OWNER_IDENTITY", "NOT_CROSS_SIGNED", "CROSS_SIGNING_SIGNATURE_INVALID",
                 "CROSS_SIGNED_VERIFIED", "CROSS_SIGNED_PREVIOUSLY_VERIFIED", "CROSS_SIGNED_UNVERIFIED",
-                "IMPORTED", "MSK_VERIFIED", "TAINTED_DEVICE");
+                "TAINTED_DEVICE", "IMPORTED", "MSK_VERIFIED");
     }
 
     private static SenderData senderData(Evidence evidence) {
