@@ -29,6 +29,7 @@ import io.keytrail.identity.IdentityEvents.MskVerified;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.MasterSignature;
 import io.keytrail.matrix.fixture.TestAccount;
+import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
@@ -148,6 +149,27 @@ class DirectoryProjectionTest {
         assertThat(existing.getRank()).isEqualTo(3);
         assertThat(existing.getMasterKey()).isEqualTo(ALICE.masterKey().publicKey().toBase64());
         assertThat(existing.getSenderDataJson()).contains("SenderUnverified");
+    }
+
+    @Test
+    void ratchetImprovedAfterAnImport_movesTheRatchetAndKeepsEverythingElse() {
+        SessionRow row = new SessionRow(ID, ROOM, SESSION);
+        when(sessions.findByAggregateId(ID)).thenReturn(Optional.of(row));
+        when(sessions.findByRoomIdAndSessionId(ROOM, SESSION)).thenReturn(Optional.of(row));
+        projection.on(new SessionImported(ROOM, SESSION, ImportSource.FORWARDED, curve("PHONE"), "ed",
+                List.of(curve("LAPTOP")), true, 5, "sealed-at-5", SenderData.legacy(), Rule.IMPORTED));
+        String senderDataJson = row.getSenderDataJson();
+
+        projection.on(new RatchetImproved(ROOM, SESSION, 0, "sealed-at-0"));
+
+        assertThat(row.getFirstKnownIndex()).isZero();
+        assertThat(row.getSealedSessionKey()).isEqualTo("sealed-at-0");
+        assertThat(row.getSenderDataJson()).isEqualTo(senderDataJson).contains("legacy_session");
+        assertThat(row.getForwardingChainJson()).isEqualTo("[\"" + curve("LAPTOP") + "\"]");
+        assertThat(row.isImported()).isTrue();
+        assertThat(row.isLegacy()).isTrue();
+        assertThat(row.isSharedHistory()).isTrue();
+        assertThat(row.isDiscarded()).isFalse();
     }
 
     @Test
