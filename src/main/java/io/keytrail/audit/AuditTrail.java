@@ -13,11 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.session.SessionEvents.SenderDataChanged;
-import io.keytrail.session.SessionEvents.SessionDiscarded;
-import io.keytrail.session.SessionEvents.SessionImported;
-import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionRef;
+import io.keytrail.session.SessionState;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -58,24 +55,19 @@ public class AuditTrail {
 
     /** "What did we know at time T?": the state after the last event at or before {@code at}. */
     public Optional<Knowledge> asOf(String roomId, String sessionId, Instant at) {
-        Knowledge known = null;
+        SessionState state = SessionState.NONE;
+        Instant decidedAt = null;
         for (DomainEventMessage<?> message : read(roomId, sessionId)) {
             if (message.getTimestamp().isAfter(at)) {
                 break;
             }
-            Object event = message.getPayload();
-            Instant when = message.getTimestamp();
-            if (event instanceof SessionReceived e) {
-                known = new Knowledge(e.senderData(), false, when);
-            } else if (event instanceof SessionImported e) {
-                known = new Knowledge(e.senderData(), false, when);
-            } else if (event instanceof SenderDataChanged e && known != null) {
-                known = new Knowledge(e.current(), known.discarded(), when);
-            } else if (event instanceof SessionDiscarded && known != null) {
-                known = new Knowledge(known.senderData(), true, when);
+            state = state.apply(message.getPayload());
+            if (state.exists() && SessionState.recordsDecision(message.getPayload())) {
+                decidedAt = message.getTimestamp();
             }
         }
-        return Optional.ofNullable(known);
+        return state.exists() ? Optional.of(new Knowledge(state.senderData(), state.discarded(), decidedAt))
+                : Optional.empty();
     }
 
     private List<DomainEventMessage<?>> read(String roomId, String sessionId) {

@@ -20,9 +20,10 @@ import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
-import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionState;
 import io.keytrail.trust.KnownSenderData;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -39,7 +40,7 @@ public class DecisionReverifier {
     }
 
     /** One re-checked decision. */
-    public record Finding(String aggregateId, long sequence, String event, String rule, Verdict verdict,
+    public record Finding(String aggregateId, long sequence, String event, Rule rule, Verdict verdict,
                           String detail) {
     }
 
@@ -55,12 +56,9 @@ public class DecisionReverifier {
     public record Report(int decisions, int confirmed, int differs, int unverifiable, List<Finding> findings) {
     }
 
-    private record Facts(String sender, String senderKey, String claimedEd25519, boolean imported) {
-    }
-
     /** Walks every event from the start of the store. */
     public Report reverifyAll() {
-        Map<String, Facts> sessions = new HashMap<>();
+        Map<String, SessionState> sessions = new HashMap<>();
         Set<String> verified = new HashSet<>();
         Set<String> tamperingSeen = new HashSet<>();
         List<Finding> findings = new ArrayList<>();
@@ -70,6 +68,13 @@ public class DecisionReverifier {
                 Object event = message.getPayload();
                 String aggregateId = message instanceof DomainEventMessage<?> d ? d.getAggregateIdentifier() : null;
                 long sequence = message instanceof DomainEventMessage<?> d ? d.getSequenceNumber() : -1;
+                // The session's facts (creator, keys, imported) before and after this event, by the shared fold.
+                SessionState before = aggregateId == null ? SessionState.NONE
+                        : sessions.getOrDefault(aggregateId, SessionState.NONE);
+                SessionState after = before.apply(event);
+                if (after != before) {
+                    sessions.put(aggregateId, after);
+                }
                 if (event instanceof MskVerified e) {
                     verified.add(e.userId() + "|" + e.masterKey());
                 } else if (event instanceof MskVerifiedByUserSigningKey e) {
@@ -78,17 +83,13 @@ public class DecisionReverifier {
                     verified.removeIf(k -> k.startsWith(e.userId() + "|"));
                 } else if (event instanceof KeysRejected e && e.rejections().stream().anyMatch(r -> r.tampering())) {
                     tamperingSeen.add(e.userId());
-                } else if (event instanceof SessionImported e) {
-                    sessions.put(aggregateId, new Facts(null, e.claimedSenderKey(), e.claimedEd25519(), true));
                 } else if (event instanceof SessionReceived e) {
-                    Facts facts = new Facts(e.sender(), e.senderKey(), e.claimedEd25519(), false);
-                    sessions.put(aggregateId, facts);
-                    findings.add(recheck(aggregateId, sequence, "SessionReceived", e.rule(), facts, e.evidence(),
+                    findings.add(recheck(aggregateId, sequence, "SessionReceived", e.rule(), after, e.evidence(),
                             e.senderData()));
                 } else if (event instanceof SenderDataChanged e) {
-                    findings.add(changed(aggregateId, sequence, e, sessions.get(aggregateId), verified));
+                    findings.add(changed(aggregateId, sequence, e, before, verified));
                 } else if (event instanceof SessionDiscarded e) {
-                    findings.add(discarded(aggregateId, sequence, e, sessions.get(aggregateId), tamperingSeen));
+                    findings.add(discarded(aggregateId, sequence, e, before, tamperingSeen));
                 }
             }
         } catch (InterruptedException e) {
@@ -100,13 +101,14 @@ public class DecisionReverifier {
         return new Report(findings.size(), confirmed, differs, findings.size() - confirmed - differs, findings);
     }
 
-    private Finding changed(String id, long seq, SenderDataChanged e, Facts facts, Set<String> verified) {
+    private Finding changed(String id, long seq, SenderDataChanged e, SessionState facts, Set<String> verified) {
         if (e.current().rank() <= e.previous().rank()) {
             return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS,
                     "sender data moved from rank " + e.previous().rank() + " to " + e.current().rank());
         }
-        if ("MSK_VERIFIED".equals(e.rule())) {
-            KnownSenderData before = known(e.previous());
+        if (e.rule() == Rule.MSK_VERIFIED) {
+            KnownSenderData before = e.previous().rank() < SenderData.SENDER_VERIFIED_RANK
+                    ? e.previous().signer().orElse(null) : null;
             boolean ok = before != null && e.current() instanceof SenderData.SenderVerified v
                     && v.known().equals(before)
                     && verified.contains(before.userId() + "|" + before.masterKey().toBase64());
@@ -117,9 +119,10 @@ public class DecisionReverifier {
         return recheck(id, seq, "SenderDataChanged", e.rule(), facts, e.evidence(), e.current());
     }
 
-    private Finding discarded(String id, long seq, SessionDiscarded e, Facts facts, Set<String> tamperingSeen) {
+    private Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
+                              Set<String> tamperingSeen) {
         if (e.evidence() == null) {
-            boolean ok = facts != null && facts.sender() != null && tamperingSeen.contains(facts.sender());
+            boolean ok = facts.sender() != null && tamperingSeen.contains(facts.sender());
             return new Finding(id, seq, "SessionDiscarded", e.rule(), ok ? Verdict.CONFIRMED : Verdict.UNVERIFIABLE,
                     ok ? "tampered key material of " + facts.sender() + " was rejected before this discard"
                             : "no recorded evidence for this discard");
@@ -128,9 +131,9 @@ public class DecisionReverifier {
     }
 
     /** Re-verifies the evidence's signatures and re-runs the decision; {@code expected} null = a refusal. */
-    private Finding recheck(String id, long seq, String event, String rule, Facts facts, DecisionEvidence evidence,
+    private Finding recheck(String id, long seq, String event, Rule rule, SessionState facts, DecisionEvidence evidence,
                             SenderData expected) {
-        if (facts == null || evidence == null) {
+        if (!facts.exists() || evidence == null) {
             return new Finding(id, seq, event, rule, Verdict.UNVERIFIABLE, "the decision's inputs are not recorded");
         }
         Rechecked again = Rechecked.run(facts.sender(), facts.senderKey(), facts.claimedEd25519(), facts.imported(),
@@ -138,7 +141,7 @@ public class DecisionReverifier {
         if (again.problem() != null) {
             return new Finding(id, seq, event, rule, Verdict.DIFFERS, again.problem());
         }
-        boolean sameRule = again.rule().equals(rule);
+        boolean sameRule = again.rule() == rule;
         boolean sameAnswer = expected == null ? again.senderData() == null
                 : again.senderData() != null && again.senderData().equals(expected);
         if (sameRule && sameAnswer) {
@@ -150,15 +153,5 @@ public class DecisionReverifier {
         }
         return new Finding(id, seq, event, rule, Verdict.DIFFERS, "today's rules give " + again.rule() + " -> "
                 + (again.senderData() == null ? "a refusal" : again.senderData().getClass().getSimpleName()));
-    }
-
-    private static KnownSenderData known(SenderData data) {
-        if (data instanceof SenderData.SenderUnverified u) {
-            return u.known();
-        }
-        if (data instanceof SenderData.VerificationViolation v) {
-            return v.known();
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import io.keytrail.matrix.DeviceKeys;
 import io.keytrail.matrix.SignatureCheck;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.trust.Decision;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataFinder;
 
@@ -15,7 +16,7 @@ import io.keytrail.trust.SenderDataFinder;
  * @param senderData the decided sender data, or null when the decision is a refusal or a discard
  * @param problem    why the evidence itself does not hold up, or null
  */
-record Rechecked(String rule, SenderData senderData, String problem) {
+record Rechecked(Rule rule, SenderData senderData, String problem) {
 
     static Rechecked run(String sender, String senderKey, String claimedEd25519, boolean imported,
                          DecisionEvidence evidence) {
@@ -27,7 +28,7 @@ record Rechecked(String rule, SenderData senderData, String problem) {
             Decision decision = SenderDataFinder.decide(evidence.toEvidence(sender, senderKey, claimedEd25519,
                     imported));
             SenderData data = decision instanceof Decision.Decided d ? d.senderData() : null;
-            return new Rechecked(decision.rule().name(), data, null);
+            return new Rechecked(decision.rule(), data, null);
         } catch (RuntimeException e) {
             return new Rechecked(null, null, "the recorded evidence cannot be read: " + e.getMessage());
         }

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.keytrail.session.DecisionEvidence;
+import io.keytrail.trust.SenderData;
 
 /**
  * Reads of the directory: everything the fast lane needs to decide locally, and the indexed searches
@@ -16,10 +17,6 @@ import io.keytrail.session.DecisionEvidence;
 @Component
 @Transactional(readOnly = true)
 public class Directory {
-    /** Rank of {@code SenderUnverified}: sessions below it are re-decided when keys arrive. */
-    public static final int SENDER_UNVERIFIED_RANK = 3;
-    public static final int VERIFICATION_VIOLATION_RANK = 2;
-
     private final DeviceRows devices;
     private final IdentityRows identities;
     private final SessionRows sessions;
@@ -81,17 +78,17 @@ public class Directory {
             return List.of();
         }
         return sessions.findBySenderKeyInAndRankLessThanAndDiscardedFalseOrderByPosition(senderKeys,
-                SENDER_UNVERIFIED_RANK);
+                SenderData.SENDER_UNVERIFIED_RANK);
     }
 
     /** Sessions that recorded this MSK and are not yet {@code SenderVerified}. */
     public List<SessionRow> sessionsAwaitingVerificationOf(String masterKey) {
         return sessions.findByMasterKeyAndRankInAndDiscardedFalseOrderByPosition(masterKey,
-                List.of(VERIFICATION_VIOLATION_RANK, SENDER_UNVERIFIED_RANK));
+                List.of(SenderData.VERIFICATION_VIOLATION_RANK, SenderData.SENDER_UNVERIFIED_RANK));
     }
 
     public List<SessionRow> verificationViolationsOf(String sender) {
-        return sessions.findBySenderAndRankAndDiscardedFalseOrderByPosition(sender, VERIFICATION_VIOLATION_RANK);
+        return sessions.findBySenderAndRankAndDiscardedFalseOrderByPosition(sender, SenderData.VERIFICATION_VIOLATION_RANK);
     }
 
     public Optional<SessionRow> sessionById(String aggregateId) {

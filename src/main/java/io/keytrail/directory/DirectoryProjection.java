@@ -1,14 +1,11 @@
 package io.keytrail.directory;
 
-import java.util.List;
 import java.util.Map;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
@@ -23,8 +20,6 @@ import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionRef;
-import io.keytrail.trust.SenderData;
-import io.keytrail.trust.SenderDataJson;
 
 /**
  * Keeps the directory read models in step with the events. It runs in a subscribing processor
@@ -91,70 +86,46 @@ public class DirectoryProjection {
         identities.save(row);
     }
 
+    // Sessions: the row shows the session's state after each event, folded by SessionState (the same fold
+    // as the aggregate's), so the read model cannot drift from what the events mean.
+
     @EventHandler
     void on(SessionReceived e) {
-        String id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
-        SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, e.roomId(), e.sessionId()));
-        row.setCreator(e.sender(), e.senderKey(), e.claimedEd25519(), false);
-        row.setExportFields(e.sharedHistory(), null);
-        row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey());
-        setSenderData(row, e.senderData());
-        row.setDiscarded(false);
-        sessions.save(row);
+        create(e.roomId(), e.sessionId(), e);
     }
 
     @EventHandler
     void on(SessionImported e) {
-        String id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
-        SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, e.roomId(), e.sessionId()));
-        row.setCreator(null, e.claimedSenderKey(), e.claimedEd25519(), true);
-        row.setExportFields(e.sharedHistory(), JsonText.write(chainJson(e.forwardingChain())));
-        row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey());
-        setSenderData(row, e.senderData());
-        row.setDiscarded(false);
-        sessions.save(row);
+        create(e.roomId(), e.sessionId(), e);
     }
 
     @EventHandler
     void on(SenderDataChanged e) {
-        update(e.roomId(), e.sessionId(), row -> setSenderData(row, e.current()));
+        update(e.roomId(), e.sessionId(), e);
     }
 
     @EventHandler
     void on(RatchetImproved e) {
-        update(e.roomId(), e.sessionId(), row -> row.setRatchet(e.firstKnownIndex(), e.sealedSessionKey()));
+        update(e.roomId(), e.sessionId(), e);
     }
 
     @EventHandler
     void on(SessionDiscarded e) {
-        update(e.roomId(), e.sessionId(), row -> row.setDiscarded(true));
+        update(e.roomId(), e.sessionId(), e);
     }
 
-    private void update(String roomId, String sessionId, java.util.function.Consumer<SessionRow> change) {
-        SessionRow row = sessions.findByRoomIdAndSessionId(roomId, sessionId)
-                .orElseThrow(() -> new IllegalStateException("no directory row for " + sessionId + " in " + roomId));
-        change.accept(row);
+    /** A first receipt or import creates the row; an authenticated copy over an import reuses it. */
+    private void create(String roomId, String sessionId, Object event) {
+        String id = new SessionRef(roomId, sessionId).aggregateId();
+        SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, roomId, sessionId));
+        row.show(row.state().apply(event));
         sessions.save(row);
     }
 
-    private static ArrayNode chainJson(List<String> chain) {
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        if (chain != null) {
-            chain.forEach(array::add);
-        }
-        return array;
-    }
-
-    private static void setSenderData(SessionRow row, SenderData data) {
-        String masterKey = null;
-        if (data instanceof SenderData.SenderVerified v) {
-            masterKey = v.known().masterKey().toBase64();
-        } else if (data instanceof SenderData.SenderUnverified u) {
-            masterKey = u.known().masterKey().toBase64();
-        } else if (data instanceof SenderData.VerificationViolation v) {
-            masterKey = v.known().masterKey().toBase64();
-        }
-        row.setSenderData(SenderDataJson.write(data).toString(), data.rank(), data.userId().orElse(null), masterKey,
-                data.legacySession());
+    private void update(String roomId, String sessionId, Object event) {
+        SessionRow row = sessions.findByRoomIdAndSessionId(roomId, sessionId)
+                .orElseThrow(() -> new IllegalStateException("no directory row for " + sessionId + " in " + roomId));
+        row.show(row.state().apply(event));
+        sessions.save(row);
     }
 }

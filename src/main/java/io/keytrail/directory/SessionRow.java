@@ -1,5 +1,16 @@
 package io.keytrail.directory;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.keytrail.session.SessionState;
+import io.keytrail.trust.SenderData;
+import io.keytrail.trust.SenderDataJson;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -128,6 +139,40 @@ public class SessionRow {
 
     public String getForwardingChainJson() {
         return forwardingChainJson;
+    }
+
+    /**
+     * The session state this row shows. The row keeps only what the read model needs: the room key's
+     * {@code sender_device_keys} are not in it (null here).
+     */
+    public SessionState state() {
+        List<String> chain = new ArrayList<>();
+        JsonNode chainJson = JsonText.parse(forwardingChainJson);
+        if (chainJson != null) {
+            chainJson.forEach(key -> chain.add(key.asText()));
+        }
+        SenderData senderData = senderDataJson == null ? null : SenderDataJson.read(JsonText.parse(senderDataJson));
+        return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, null, imported,
+                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded);
+    }
+
+    /** Makes the row show {@code state} (the session's state after the event being projected). */
+    void show(SessionState state) {
+        setCreator(state.sender(), state.senderKey(), state.claimedEd25519(), state.imported());
+        setExportFields(state.sharedHistory(), state.imported() ? chainJson(state.forwardingChain()) : null);
+        setRatchet(state.firstKnownIndex(), state.sealedSessionKey());
+        SenderData data = state.senderData();
+        if (data != null) {
+            setSenderData(SenderDataJson.write(data).toString(), data.rank(), data.userId().orElse(null),
+                    data.signer().map(signer -> signer.masterKey().toBase64()).orElse(null), data.legacySession());
+        }
+        setDiscarded(state.discarded());
+    }
+
+    private static String chainJson(List<String> chain) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        chain.forEach(array::add);
+        return JsonText.write(array);
     }
 
     /** What a key export needs to write the session back out as other clients expect it. */

@@ -4,6 +4,7 @@ import io.keytrail.directory.SessionViews;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.session.Commands;
+import io.keytrail.session.ImportSource;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,10 +54,6 @@ import io.keytrail.session.SessionRef;
 @Component
 public class ImportIntake {
     static final int BATCH = 500;
-    public static final String SOURCE_ROOM_KEYS = "ROOM_KEYS";
-    public static final String SOURCE_KEY_EXPORT = "KEY_EXPORT";
-    public static final String SOURCE_KEY_BACKUP = "KEY_BACKUP";
-    public static final String SOURCE_FORWARDED = "FORWARDED";
     private static final int MAX_ROOM_ID_LENGTH = 255;
     private static final Logger log = LoggerFactory.getLogger(ImportIntake.class);
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -75,7 +72,7 @@ public class ImportIntake {
         if (keys == null || !keys.isArray()) {
             throw RefusalException.invalidInput("keys must be the JSON array of a decrypted key export");
         }
-        Run run = new Run(SOURCE_ROOM_KEYS, keys.size(), progress);
+        Run run = new Run(ImportSource.ROOM_KEYS, keys.size(), progress);
         ArrayNode batch = MAPPER.createArrayNode();
         int start = 0;
         for (int i = 0; i < keys.size(); i++) {
@@ -105,7 +102,7 @@ public class ImportIntake {
         }
         // First pass: the whole payload is a well-formed array (nothing is imported from a broken file)
         // and we learn its size for progress. Second pass: import, one batch at a time.
-        Run run = new Run(SOURCE_KEY_EXPORT, countElements(json), progress);
+        Run run = new Run(ImportSource.KEY_EXPORT, countElements(json), progress);
         try (JsonParser parser = MAPPER.createParser(json)) {
             parser.nextToken();
             ArrayNode batch = MAPPER.createArrayNode();
@@ -164,7 +161,7 @@ public class ImportIntake {
         }
         BackupBatches backup = BackupBatches.of(body, BATCH);
         backup.requireKeyOpens(key);
-        Run run = new Run(SOURCE_KEY_BACKUP, backup.sessionCount(), progress);
+        Run run = new Run(ImportSource.KEY_BACKUP, backup.sessionCount(), progress);
         for (JsonNode batch : backup) {
             for (KeyBackupRestore.Result result : KeyBackupRestore.restore(batch, key)) {
                 if (result instanceof KeyBackupRestore.Restored restored) {
@@ -209,7 +206,7 @@ public class ImportIntake {
         List<String> chain = new ArrayList<>();
         payload.forwardingChain().forEach(k -> chain.add(k.toBase64()));
         chain.add(payload.forwarderCurve25519().toBase64());
-        Run run = new Run(SOURCE_FORWARDED, 1, ImportProgress.NONE);
+        Run run = new Run(ImportSource.FORWARDED, 1, ImportProgress.NONE);
         run.add(importOne(run.source, payload.roomId(), payload.sessionId(), payload.claimedSenderKey().toBase64(),
                 payload.claimedSenderEd25519().toBase64(), chain, payload.sharedHistory(), payload.sessionKey()));
         return run.finish();
@@ -240,7 +237,7 @@ public class ImportIntake {
     }
 
     /** One session: its key must be a v1 export whose signing key is the session id; then the aggregate merges. */
-    private ImportResult.Entry importOne(String source, String roomId, String sessionId, String claimedSenderKey,
+    private ImportResult.Entry importOne(ImportSource source, String roomId, String sessionId, String claimedSenderKey,
                              String claimedEd25519, List<String> chain, boolean sharedHistory, String sessionKey) {
         if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
             return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_INPUT,
@@ -279,14 +276,14 @@ public class ImportIntake {
 
     /** One import in progress: results, progress reports and the throughput log line. */
     private static final class Run {
-        private final String source;
+        private final ImportSource source;
         private final long total;
         private final ImportProgress progress;
         private final long startNanos = System.nanoTime();
         private final List<ImportResult.Imported> imported = new ArrayList<>();
         private final List<ImportResult.Failed> failed = new ArrayList<>();
 
-        Run(String source, long total, ImportProgress progress) {
+        Run(ImportSource source, long total, ImportProgress progress) {
             this.source = source;
             this.total = total;
             this.progress = progress == null ? ImportProgress.NONE : progress;

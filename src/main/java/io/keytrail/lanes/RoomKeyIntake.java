@@ -7,6 +7,7 @@ import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.redecision.KeysIntake;
 import io.keytrail.session.Commands;
+import io.keytrail.trust.SenderData;
 
 import java.util.Optional;
 
@@ -93,7 +94,7 @@ public class RoomKeyIntake {
             outcome = dispatch.send(command);
         } catch (RoomKeyRefusedException e) {
             events.publish(new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(), creatorKey,
-                    e.code().name(), e.getMessage(), command.evidence()));
+                    e.code(), e.getMessage(), command.evidence()));
             throw new RefusalException(e.code(), e.getMessage());
         }
         if (outcome != null && outcome.refused()) {
@@ -102,7 +103,7 @@ public class RoomKeyIntake {
         SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         // Only a session whose trust could rest on the refused keys is discarded, as KeysIntake does: one
         // already cross-signed by an earlier, valid chain keeps its trust when it is shared again.
-        if (creator.tainted() && row.getRank() < Directory.SENDER_UNVERIFIED_RANK) {
+        if (creator.tainted() && row.getRank() < SenderData.SENDER_UNVERIFIED_RANK) {
             dispatch.send(new DiscardSession(ref.aggregateId(), "TAMPERING",
                     "the creator device's cross-signing rests on refused (tampered) keys"));
             row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();

@@ -40,6 +40,7 @@ import io.keytrail.matrix.SignatureCheck;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
 import io.keytrail.session.SessionCommands.DiscardSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
+import io.keytrail.session.Trigger;
 
 /**
  * Keys and verification changes, and the re-decisions they cause (design section 4): after the
@@ -133,7 +134,7 @@ public class KeysIntake implements KeysQueryRecorder {
                         "the creator device's cross-signing rests on refused (tampered) keys of " + userId));
             } else {
                 commands.send(new RedecideSenderData(row.getAggregateId(),
-                        directory.evidenceFor(userId, row.getSenderKey()), "DEVICE_KEYS_FETCHED"));
+                        directory.evidenceFor(userId, row.getSenderKey()), Trigger.DEVICE_KEYS_FETCHED));
             }
         }
         directory.identityOf(userId).filter(IdentityRow::isVerified)
@@ -209,7 +210,7 @@ public class KeysIntake implements KeysQueryRecorder {
             commands.send(new WithdrawVerification(userId));
             for (SessionRow row : changes.track(directory.verificationViolationsOf(userId))) {
                 commands.send(new RedecideSenderData(row.getAggregateId(),
-                        directory.evidenceFor(userId, row.getSenderKey()), "VERIFICATION_WITHDRAWN"));
+                        directory.evidenceFor(userId, row.getSenderKey()), Trigger.VERIFICATION_WITHDRAWN));
             }
             return null;
         });

@@ -11,8 +11,6 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
 import io.keytrail.session.SessionCommands.DiscardSession;
@@ -28,6 +26,7 @@ import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.Decision;
 import io.keytrail.trust.KnownSenderData;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataChange;
 import io.keytrail.trust.SenderDataFinder;
@@ -43,21 +42,10 @@ import io.keytrail.trust.SessionMerge;
  */
 @Aggregate
 public class MegolmSession {
-    /** Rank of {@code SenderUnverified}: trust below it may still rest on the creator device's current keys. */
-    private static final int SENDER_UNVERIFIED_RANK = 3;
     @AggregateIdentifier
     private String id;
-    private String roomId;
-    private String sessionId;
-    private String sender;
-    private String senderKey;
-    private String claimedEd25519;
-    private ObjectNode senderDeviceKeys;
-    private boolean imported;
-    private long firstKnownIndex;
-    private String sealedSessionKey;
-    private SenderData senderData;
-    private boolean discarded;
+    /** Everything the session's events say; changed only by {@link SessionState#apply} below. */
+    private SessionState state = SessionState.NONE;
 
     protected MegolmSession() {
     }
@@ -67,7 +55,7 @@ public class MegolmSession {
     public ReceiveOutcome handle(ReceiveSession cmd, SessionKeyVault vault) {
         Decision decision = SenderDataFinder.decide(
                 cmd.evidence().toEvidence(cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(), false));
-        if (roomId == null) {
+        if (!state.exists()) {
             receiveFirstCopy(cmd, decision, vault);
             return ReceiveOutcome.ACCEPTED;
         }
@@ -77,12 +65,12 @@ public class MegolmSession {
     private void receiveFirstCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
         String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
         if (decision instanceof Decision.Rejected r) {
-            throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule().name());
+            throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule());
         } else if (decision instanceof Decision.Decided d) {
-            apply(received(cmd, sealed, d.senderData(), d.rule().name()));
+            apply(received(cmd, sealed, d.senderData(), d.rule()));
         } else {
             Decision.Tampered t = (Decision.Tampered) decision;
-            apply(received(cmd, sealed, SenderData.unknown(), t.rule().name()));
+            apply(received(cmd, sealed, SenderData.unknown(), t.rule()));
             apply(discardedForTampering(t, cmd.evidence()));
         }
     }
@@ -92,15 +80,15 @@ public class MegolmSession {
      * derive from ours, claims a session that is not its own: refused and recorded as suspicious.
      */
     private ReceiveOutcome receiveAnotherCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
-        if (discarded) {
+        if (state.discarded()) {
             return refuse(cmd, RefusalCode.SESSION_DISCARDED, "the session was discarded; copies of it are refused");
         }
-        if (!senderKey.equals(cmd.senderKey())) {
+        if (!state.senderKey().equals(cmd.senderKey())) {
             return refuse(cmd, RefusalCode.MISMATCHED_IDENTITY_KEYS, "a copy of this session from another creator key ("
-                    + cmd.senderKey() + "; the session was created by " + senderKey + ")");
+                    + cmd.senderKey() + "; the session was created by " + state.senderKey() + ")");
         }
         RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(),
-                vault.open(sealedSessionKey, id));
+                vault.open(state.sealedSessionKey(), id));
         if (ratchet == RatchetComparison.UNCONNECTED) {
             return refuse(cmd, RefusalCode.INVALID_SESSION_KEY,
                     "the offered ratchet does not belong to the session we hold (unconnected copy)");
@@ -108,7 +96,7 @@ public class MegolmSession {
         if (decision instanceof Decision.Rejected r) {
             return refuse(cmd, r.code(), r.detail());
         } else if (decision instanceof Decision.Tampered t) {
-            if (senderData.rank() < SENDER_UNVERIFIED_RANK) {
+            if (state.senderData().rank() < SenderData.SENDER_UNVERIFIED_RANK) {
                 apply(discardedForTampering(t, cmd.evidence()));
             } else {
                 // Our trust came from an earlier, valid chain and does not rest on the tampered keys
@@ -129,78 +117,81 @@ public class MegolmSession {
      */
     private void merge(ReceiveSession cmd, RatchetComparison ratchet, Decision.Decided offered,
                        SessionKeyVault vault) {
-        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.senderData(), senderData);
+        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.senderData(), state.senderData());
         if (!outcome.changesSession()) {
-            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), offered.senderData()));
+            apply(new SessionCopyKept(state.roomId(), state.sessionId(), ratchet, offered.senderData()));
             return;
         }
-        if (imported && outcome.takesNewSenderData()) {
+        if (state.imported() && outcome.takesNewSenderData()) {
             boolean newRatchet = outcome.takesNewRatchet();
-            String sealed = newRatchet ? vault.seal(cmd.exportedSessionKey(), id) : sealedSessionKey;
-            apply(new SessionReceived(roomId, sessionId, cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(),
-                    cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : firstKnownIndex, sealed,
-                    offered.senderData(), offered.rule().name(),
+            String sealed = newRatchet ? vault.seal(cmd.exportedSessionKey(), id) : state.sealedSessionKey();
+            apply(new SessionReceived(state.roomId(), state.sessionId(), cmd.sender(), cmd.senderKey(),
+                    cmd.claimedEd25519(),
+                    cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : state.firstKnownIndex(), sealed,
+                    offered.senderData(), offered.rule(),
                     cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
             return;
         }
         // TAKE_NEW also covers an equal ratchet with more trust, and a better ratchet with equal trust:
         // record only what actually moved, so that an event never claims an improvement that did not happen.
         if (outcome.takesNewRatchet() && ratchet == RatchetComparison.BETTER) {
-            apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
+            apply(new RatchetImproved(state.roomId(), state.sessionId(), cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         }
         // The merge table takes the new copy whole at equal trust; the recorded sender data still only
         // moves up in rank (design 5): an equal-rank copy must not swap one DeviceInfo's keys for another's.
-        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(senderData, offered.senderData())) {
-            apply(new SenderDataChanged(roomId, sessionId, senderData, offered.senderData(),
-                    offered.rule().name(), "RE_RECEIPT", cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
+        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(state.senderData(), offered.senderData())) {
+            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), offered.senderData(),
+                    offered.rule(), Trigger.RE_RECEIPT, cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
     }
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ReceiveOutcome handle(ImportSession cmd, SessionKeyVault vault) {
-        if (roomId == null) {
+        if (!state.exists()) {
             apply(new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(), cmd.claimedSenderKey(),
                     cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
-                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), "IMPORTED"));
+                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), Rule.IMPORTED));
             return ReceiveOutcome.ACCEPTED;
         }
-        if (discarded) {
+        if (state.discarded()) {
             return refuseImport(cmd, RefusalCode.SESSION_DISCARDED, "the session was discarded; copies of it are refused");
         }
-        if (cmd.claimedSenderKey() != null && !cmd.claimedSenderKey().equals(senderKey)) {
+        if (cmd.claimedSenderKey() != null && !cmd.claimedSenderKey().equals(state.senderKey())) {
             return refuseImport(cmd, RefusalCode.MISMATCHED_IDENTITY_KEYS, "the import claims creator key "
-                    + cmd.claimedSenderKey() + ", but the session was created by " + senderKey);
+                    + cmd.claimedSenderKey() + ", but the session was created by " + state.senderKey());
         }
-        RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(), vault.open(sealedSessionKey, id));
-        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, SenderData.legacy(), senderData);
+        RatchetComparison ratchet = SessionRatchets.compare(cmd.exportedSessionKey(),
+                vault.open(state.sealedSessionKey(), id));
+        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, SenderData.legacy(), state.senderData());
         if (outcome == SessionMerge.Outcome.DISCARD_UNCONNECTED) {
             return refuseImport(cmd, RefusalCode.INVALID_SESSION_KEY,
                     "the imported ratchet does not belong to the session we hold (unconnected copy)");
         }
         if (outcome.takesNewRatchet()) {
-            apply(new RatchetImproved(roomId, sessionId, cmd.firstKnownIndex(),
+            apply(new RatchetImproved(state.roomId(), state.sessionId(), cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), id)));
         } else {
-            apply(new SessionCopyKept(roomId, sessionId, ratchet.name(), SenderData.legacy()));
+            apply(new SessionCopyKept(state.roomId(), state.sessionId(), ratchet, SenderData.legacy()));
         }
         return ReceiveOutcome.ACCEPTED;
     }
 
     private ReceiveOutcome refuseImport(ImportSession cmd, RefusalCode code, String detail) {
-        apply(new SessionCopyRefused(roomId, sessionId, code.name(), detail + " (source " + cmd.source() + ")", null,
+        apply(new SessionCopyRefused(state.roomId(), state.sessionId(), code,
+                detail + " (source " + cmd.source() + ")", null,
                 cmd.claimedSenderKey(), cmd.claimedEd25519()));
         return new ReceiveOutcome(code, detail);
     }
 
     private ReceiveOutcome refuse(ReceiveSession cmd, RefusalCode code, String detail) {
-        apply(new SessionCopyRefused(roomId, sessionId, code.name(), detail, cmd.sender(), cmd.senderKey(),
+        apply(new SessionCopyRefused(state.roomId(), state.sessionId(), code, detail, cmd.sender(), cmd.senderKey(),
                 cmd.claimedEd25519()));
         return new ReceiveOutcome(code, detail);
     }
 
-    private static SessionReceived received(ReceiveSession cmd, String sealed, SenderData data, String rule) {
+    private static SessionReceived received(ReceiveSession cmd, String sealed, SenderData data, Rule rule) {
         return new SessionReceived(cmd.roomId(), cmd.sessionId(), cmd.sender(), cmd.senderKey(),
                 cmd.claimedEd25519(), cmd.sharedHistory(), cmd.firstKnownIndex(), sealed, data, rule,
                 cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()));
@@ -208,21 +199,24 @@ public class MegolmSession {
 
     @CommandHandler
     public void handle(RedecideSenderData cmd) {
-        if (discarded) {
+        if (state.discarded()) {
             return;
         }
-        DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(senderDeviceKeys);
-        Decision decision = SenderDataFinder.decide(evidence.toEvidence(sender, senderKey, claimedEd25519, imported));
+        DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(state.senderDeviceKeys());
+        Decision decision = SenderDataFinder.decide(evidence.toEvidence(state.sender(), state.senderKey(),
+                state.claimedEd25519(), state.imported()));
         if (decision instanceof Decision.Decided d) {
-            if (SenderDataChange.isAllowed(senderData, d.senderData())) {
-                apply(new SenderDataChanged(roomId, sessionId, senderData, d.senderData(), d.rule().name(),
+            if (SenderDataChange.isAllowed(state.senderData(), d.senderData())) {
+                apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), d.senderData(),
+                        d.rule(),
                         cmd.trigger(), evidence));
             }
         } else if (decision instanceof Decision.Tampered t) {
             apply(discardedForTampering(t, evidence));
         } else {
             Decision.Rejected r = (Decision.Rejected) decision;
-            apply(new SessionDiscarded(roomId, sessionId, r.code().name(), r.rule().name(), r.detail(), evidence));
+            apply(new SessionDiscarded(state.roomId(), state.sessionId(), r.code().name(), r.rule(), r.detail(),
+                    evidence));
         }
     }
 
@@ -233,76 +227,37 @@ public class MegolmSession {
      */
     @CommandHandler
     public void handle(ApplyMasterKeyVerification cmd) {
-        if (discarded) {
+        if (state.discarded()) {
             return;
         }
-        KnownSenderData known = null;
-        if (senderData instanceof SenderData.SenderUnverified unverified) {
-            known = unverified.known();
-        } else if (senderData instanceof SenderData.VerificationViolation violation) {
-            known = violation.known();
-        }
+        KnownSenderData known = state.senderData().rank() < SenderData.SENDER_VERIFIED_RANK
+                ? state.senderData().signer().orElse(null) : null;
         if (known != null && known.userId().equals(cmd.userId()) && known.masterKey().toBase64().equals(cmd.masterKey())) {
-            apply(new SenderDataChanged(roomId, sessionId, senderData, new SenderData.SenderVerified(known),
-                    "MSK_VERIFIED", "VERIFY_MASTER_KEY", null));
+            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(),
+                    new SenderData.SenderVerified(known),
+                    Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null));
         }
     }
 
     private SessionDiscarded discardedForTampering(Decision.Tampered t, DecisionEvidence evidence) {
-        return new SessionDiscarded(roomId, sessionId, "TAMPERING", t.rule().name(),
+        return new SessionDiscarded(state.roomId(), state.sessionId(), "TAMPERING", t.rule(),
                 t.what() + " (" + t.keyId() + "): " + t.detail(), evidence);
     }
 
     @CommandHandler
     public void handle(DiscardSession cmd) {
-        if (!discarded) {
-            apply(new SessionDiscarded(roomId, sessionId, cmd.reason(), "TAINTED_DEVICE", cmd.detail(), null));
+        if (!state.discarded()) {
+            apply(new SessionDiscarded(state.roomId(), state.sessionId(), cmd.reason(), Rule.TAINTED_DEVICE,
+                    cmd.detail(), null));
         }
     }
 
+    /** One handler for every event: the fold decides what each event means for the session. */
     @EventSourcingHandler
-    void on(SessionReceived e) {
-        id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
-        roomId = e.roomId();
-        sessionId = e.sessionId();
-        sender = e.sender();
-        senderKey = e.senderKey();
-        claimedEd25519 = e.claimedEd25519();
-        senderDeviceKeys = e.evidence() == null ? null : e.evidence().senderDeviceKeys();
-        imported = false;
-        firstKnownIndex = e.firstKnownIndex();
-        sealedSessionKey = e.sealedSessionKey();
-        senderData = e.senderData();
-    }
-
-    @EventSourcingHandler
-    void on(SessionImported e) {
-        id = new SessionRef(e.roomId(), e.sessionId()).aggregateId();
-        roomId = e.roomId();
-        sessionId = e.sessionId();
-        sender = null;
-        senderKey = e.claimedSenderKey();
-        claimedEd25519 = e.claimedEd25519();
-        senderDeviceKeys = null;
-        imported = true;
-        firstKnownIndex = e.firstKnownIndex();
-        sealedSessionKey = e.sealedSessionKey();
-        senderData = e.senderData();
-    }
-
-    @EventSourcingHandler
-    void on(SenderDataChanged e) {
-        senderData = e.current();
-    }
-
-    @EventSourcingHandler
-    void on(RatchetImproved e) {
-        firstKnownIndex = e.firstKnownIndex();
-        sealedSessionKey = e.sealedSessionKey();
-    }
-
-    @EventSourcingHandler
-    void on(SessionDiscarded e) {
-        discarded = true;
+    void on(Object event) {
+        state = state.apply(event);
+        if (state.aggregateId() != null) {
+            id = state.aggregateId();
+        }
     }
 }

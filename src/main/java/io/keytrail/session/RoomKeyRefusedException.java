@@ -1,13 +1,14 @@
 package io.keytrail.session;
 
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.trust.Rule;
 
 /** A room key for a new session was refused by the decision (e.g. MISMATCHED_IDENTITY_KEYS). */
 public class RoomKeyRefusedException extends RuntimeException {
     private final RefusalCode code;
-    private final String rule;
+    private final Rule rule;
 
-    public RoomKeyRefusedException(RefusalCode code, String detail, String rule) {
+    public RoomKeyRefusedException(RefusalCode code, String detail, Rule rule) {
         super(detail);
         this.code = code;
         this.rule = rule;
@@ -17,7 +18,7 @@ public class RoomKeyRefusedException extends RuntimeException {
         return code;
     }
 
-    public String rule() {
+    public Rule rule() {
         return rule;
     }
 }

@@ -31,11 +31,11 @@ public final class SessionCommands {
      * A session from an export file, a key backup or a forwarded room key: nothing proves who created
      * it, so its creator fields are claims and it is a legacy session (design section 6).
      *
-     * @param source             {@code KEY_EXPORT}, {@code KEY_BACKUP}, {@code ROOM_KEYS} or {@code FORWARDED}
+     * @param source             where the session came from
      * @param forwardingChain    curve25519 keys of the devices that forwarded it, oldest first
      * @param exportedSessionKey the session in export format; secret, sealed by the aggregate
      */
-    public record ImportSession(@TargetAggregateIdentifier String id, String roomId, String sessionId, String source,
+    public record ImportSession(@TargetAggregateIdentifier String id, String roomId, String sessionId, ImportSource source,
                                 String claimedSenderKey, String claimedEd25519, java.util.List<String> forwardingChain,
                                 boolean sharedHistory, long firstKnownIndex, String exportedSessionKey) {
         @Override
@@ -46,7 +46,7 @@ public final class SessionCommands {
 
     /** New evidence about the sender exists (keys fetched, identity changed): decide again. */
     public record RedecideSenderData(@TargetAggregateIdentifier String id, DecisionEvidence evidence,
-                                     String trigger) {
+                                     Trigger trigger) {
     }
 
     /**

@@ -2,12 +2,17 @@ package io.keytrail.session;
 
 import org.axonframework.serialization.Revision;
 
+import io.keytrail.crypto.megolm.RatchetComparison;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
 /**
  * Events of the {@link MegolmSession} aggregate: every event that decides or changes sender data
  * carries the rule that fired and its evidence. Immutable and versioned: evolve with upcasters.
- * Session keys only ever appear sealed ({@link SessionKeyVault}).
+ * Session keys only ever appear sealed ({@link SessionKeyVault}). Rules, triggers, sources and refusal
+ * codes are enums stored by name, so the stored JSON is the same as when they were strings (the golden
+ * files under {@code src/test/resources/events} prove it).
  */
 public final class SessionEvents {
     private SessionEvents() {
@@ -17,7 +22,7 @@ public final class SessionEvents {
     @Revision("1")
     public record SessionReceived(String roomId, String sessionId, String sender, String senderKey,
                                   String claimedEd25519, boolean sharedHistory, long firstKnownIndex,
-                                  String sealedSessionKey, SenderData senderData, String rule,
+                                  String sealedSessionKey, SenderData senderData, Rule rule,
                                   DecisionEvidence evidence) {
     }
 
@@ -26,20 +31,20 @@ public final class SessionEvents {
      * {@code claimedEd25519} and {@code forwardingChain} are claims nobody authenticated, recorded as such.
      */
     @Revision("1")
-    public record SessionImported(String roomId, String sessionId, String source, String claimedSenderKey,
+    public record SessionImported(String roomId, String sessionId, ImportSource source, String claimedSenderKey,
                                   String claimedEd25519, java.util.List<String> forwardingChain, boolean sharedHistory,
-                                  long firstKnownIndex, String sealedSessionKey, SenderData senderData, String rule) {
+                                  long firstKnownIndex, String sealedSessionKey, SenderData senderData, Rule rule) {
     }
 
     /** Sender data moved (up in rank) because of new evidence. */
     @Revision("1")
     public record SenderDataChanged(String roomId, String sessionId, SenderData previous, SenderData current,
-                                    String rule, String trigger, DecisionEvidence evidence) {
+                                    Rule rule, Trigger trigger, DecisionEvidence evidence) {
     }
 
     /** The session can no longer be trusted at all (tampering or a proven key mismatch). */
     @Revision("1")
-    public record SessionDiscarded(String roomId, String sessionId, String reason, String rule, String detail,
+    public record SessionDiscarded(String roomId, String sessionId, String reason, Rule rule, String detail,
                                    DecisionEvidence evidence) {
     }
 
@@ -50,18 +55,18 @@ public final class SessionEvents {
 
     /** A copy of the session was refused (not the same session, or its keys contradict): suspicious. */
     @Revision("1")
-    public record SessionCopyRefused(String roomId, String sessionId, String code, String detail, String sender,
+    public record SessionCopyRefused(String roomId, String sessionId, RefusalCode code, String detail, String sender,
                                      String senderKey, String claimedEd25519) {
     }
 
     /** A copy of the session arrived that adds nothing (same or worse ratchet, no more trust). */
     @Revision("1")
-    public record SessionCopyKept(String roomId, String sessionId, String ratchet, SenderData offered) {
+    public record SessionCopyKept(String roomId, String sessionId, RatchetComparison ratchet, SenderData offered) {
     }
 
     /** A room key for a session we do not hold was refused; nothing usable was stored. */
     @Revision("1")
-    public record RoomKeyRefused(String roomId, String sessionId, String sender, String senderKey, String code,
+    public record RoomKeyRefused(String roomId, String sessionId, String sender, String senderKey, RefusalCode code,
                                  String detail, DecisionEvidence evidence) {
     }
 }

@@ -29,7 +29,19 @@ public enum Rule {
     /** G: cross-signed by an unverified MSK of a user whose earlier MSK was verified: {@code VerificationViolation}. */
     CROSS_SIGNED_PREVIOUSLY_VERIFIED("G"),
     /** H: cross-signed by an MSK never verified, trusted on first use: {@code SenderUnverified}. */
-    CROSS_SIGNED_UNVERIFIED("H");
+    CROSS_SIGNED_UNVERIFIED("H"),
+
+    // Decisions made outside the flowchart (no step letter).
+
+    /** The creator device's cross-signing rests on keys refused as tampered: the session is discarded. */
+    TAINTED_DEVICE(""),
+    /** An imported session (export file, key backup, forward): {@code UnknownDevice{legacy=true}} (design 6). */
+    IMPORTED(""),
+    /**
+     * The local user verified exactly the MSK a {@code SenderUnverified} or {@code VerificationViolation}
+     * session recorded: {@code SenderVerified} (design 9.3).
+     */
+    MSK_VERIFIED("");
 
     private final String step;
 
@@ -37,7 +49,7 @@ public enum Rule {
         this.step = step;
     }
 
-    /** The step letter in {@link SenderDataFinder}'s flowchart. */
+    /** The step letter in {@link SenderDataFinder}'s flowchart; empty for a decision outside it. */
     public String step() {
         return step;
     }

@@ -17,11 +17,27 @@ public sealed interface SenderData
         permits SenderData.UnknownDevice, SenderData.DeviceInfo, SenderData.VerificationViolation,
         SenderData.SenderUnverified, SenderData.SenderVerified {
 
+    /** The one definition of the trust ranks (design section 2), used by the aggregate, trust and queries. */
+    int UNKNOWN_DEVICE_RANK = 0;
+    int DEVICE_INFO_RANK = 1;
+    int VERIFICATION_VIOLATION_RANK = 2;
+    /** Cross-signed by the owner: trust at or above it no longer rests on the creator device's current keys. */
+    int SENDER_UNVERIFIED_RANK = 3;
+    int SENDER_VERIFIED_RANK = 4;
+
     /** Trust rank 0..4; only this is compared (flags, keys and users are ignored), as upstream does. */
     int rank();
 
     /** The session owner's user id, when the state names one. {@code UnknownDevice} names none. */
     Optional<String> userId();
+
+    /**
+     * Who cross-signing proved created the session (user, device, MSK), for the three cross-signed
+     * states; empty for {@code UnknownDevice} and {@code DeviceInfo}.
+     */
+    default Optional<KnownSenderData> signer() {
+        return Optional.empty();
+    }
 
     /** True for sessions whose sender cannot be proven by design (imported, forwarded, pre-sender-data). */
     default boolean legacySession() {
@@ -40,7 +56,7 @@ public sealed interface SenderData
     record UnknownDevice(boolean legacySession, boolean ownerCheckFailed) implements SenderData {
         @Override
         public int rank() {
-            return 0;
+            return UNKNOWN_DEVICE_RANK;
         }
 
         @Override
@@ -66,7 +82,7 @@ public sealed interface SenderData
 
         @Override
         public int rank() {
-            return 1;
+            return DEVICE_INFO_RANK;
         }
 
         @Override
@@ -83,12 +99,17 @@ public sealed interface SenderData
     record VerificationViolation(KnownSenderData known) implements SenderData {
         @Override
         public int rank() {
-            return 2;
+            return VERIFICATION_VIOLATION_RANK;
         }
 
         @Override
         public Optional<String> userId() {
             return Optional.of(known.userId());
+        }
+
+        @Override
+        public Optional<KnownSenderData> signer() {
+            return Optional.of(known);
         }
     }
 
@@ -96,12 +117,17 @@ public sealed interface SenderData
     record SenderUnverified(KnownSenderData known) implements SenderData {
         @Override
         public int rank() {
-            return 3;
+            return SENDER_UNVERIFIED_RANK;
         }
 
         @Override
         public Optional<String> userId() {
             return Optional.of(known.userId());
+        }
+
+        @Override
+        public Optional<KnownSenderData> signer() {
+            return Optional.of(known);
         }
     }
 
@@ -109,12 +135,17 @@ public sealed interface SenderData
     record SenderVerified(KnownSenderData known) implements SenderData {
         @Override
         public int rank() {
-            return 4;
+            return SENDER_VERIFIED_RANK;
         }
 
         @Override
         public Optional<String> userId() {
             return Optional.of(known.userId());
+        }
+
+        @Override
+        public Optional<KnownSenderData> signer() {
+            return Optional.of(known);
         }
     }
 }

@@ -126,14 +126,8 @@ public final class SenderDataJson {
     }
 
     private static KnownSenderData knownOf(SenderData senderData) {
-        if (senderData instanceof SenderData.VerificationViolation v) {
-            return v.known();
-        } else if (senderData instanceof SenderData.SenderUnverified u) {
-            return u.known();
-        } else if (senderData instanceof SenderData.SenderVerified v) {
-            return v.known();
-        }
-        throw new IllegalStateException("no KnownSenderData in " + senderData);
+        return senderData.signer()
+                .orElseThrow(() -> new IllegalStateException("no KnownSenderData in " + senderData));
     }
 
     private static boolean optionalBoolean(JsonNode body, String variant, String field) {

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
+import io.keytrail.trust.Rule;
+import io.keytrail.session.Trigger;
 import io.keytrail.crypto.Ed25519KeyPair;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
@@ -77,7 +79,7 @@ class DecisionReverifierTest {
         List<DecisionReverifier.Finding> mine = report.findings().stream().filter(f -> f.aggregateId().equals(id))
                 .toList();
         assertThat(mine).extracting(DecisionReverifier.Finding::rule)
-                .containsExactly("NO_DEVICE", "CROSS_SIGNED_UNVERIFIED");
+                .containsExactly(Rule.NO_DEVICE, Rule.CROSS_SIGNED_UNVERIFIED);
         assertThat(mine).allMatch(f -> f.verdict() == DecisionReverifier.Verdict.CONFIRMED);
     }
 
@@ -89,7 +91,7 @@ class DecisionReverifierTest {
         // Someone with write access to the store appends a "verified" upgrade without any verification.
         SenderData.SenderUnverified current = (SenderData.SenderUnverified) view.senderData();
         SenderDataChanged forged = new SenderDataChanged("!forged:audit.test", view.sessionId(), current,
-                new SenderData.SenderVerified(current.known()), "MSK_VERIFIED", "VERIFY_MASTER_KEY", null);
+                new SenderData.SenderVerified(current.known()), Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null);
         events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, forged));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
@@ -109,7 +111,7 @@ class DecisionReverifierTest {
                 carol.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.VALID), true, false);
         KnownSenderData known = new KnownSenderData(carol.userId(), "PHONE", carol.masterKey().publicKey());
         SenderDataChanged forged = new SenderDataChanged("!altered:audit.test", view.sessionId(), view.senderData(),
-                new SenderData.SenderVerified(known), "CROSS_SIGNED_VERIFIED", "DEVICE_KEYS_FETCHED", altered);
+                new SenderData.SenderVerified(known), Rule.CROSS_SIGNED_VERIFIED, Trigger.DEVICE_KEYS_FETCHED, altered);
         events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, forged));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();

@@ -20,12 +20,16 @@ import org.mockito.ArgumentCaptor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityEvents.CrossSigningKeysAccepted;
+import io.keytrail.session.ImportSource;
+import io.keytrail.session.Trigger;
+import io.keytrail.trust.Rule;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.IdentityTrust;
 import io.keytrail.identity.IdentityEvents.MskVerified;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.MasterSignature;
 import io.keytrail.matrix.fixture.TestAccount;
+import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
@@ -63,7 +67,7 @@ class DirectoryProjectionTest {
 
     private SessionReceived received(SenderData data) {
         return new SessionReceived(ROOM, SESSION, ALICE.userId(), curve("PHONE"), "ed", false, 3, "sealed", data,
-                "RULE", null);
+                Rule.NO_DEVICE, null);
     }
 
     @Test
@@ -111,8 +115,8 @@ class DirectoryProjectionTest {
     void sessionImported_isLegacyImportedWithoutASender() {
         when(sessions.findByAggregateId(ID)).thenReturn(Optional.empty());
 
-        projection.on(new SessionImported(ROOM, SESSION, "KEY_EXPORT", curve("PHONE"), "ed", List.of(), false, 0,
-                "sealed", SenderData.legacy(), "IMPORTED"));
+        projection.on(new SessionImported(ROOM, SESSION, ImportSource.KEY_EXPORT, curve("PHONE"), "ed", List.of(), false, 0,
+                "sealed", SenderData.legacy(), Rule.IMPORTED));
 
         SessionRow row = saved();
         assertThat(row.isImported()).isTrue();
@@ -139,7 +143,8 @@ class DirectoryProjectionTest {
         SessionRow existing = new SessionRow(ID, ROOM, SESSION);
         when(sessions.findByRoomIdAndSessionId(ROOM, SESSION)).thenReturn(Optional.of(existing));
 
-        projection.on(new SenderDataChanged(ROOM, SESSION, SenderData.unknown(), unverified(), "R", "T", null));
+        projection.on(new SenderDataChanged(ROOM, SESSION, SenderData.unknown(), unverified(), Rule.CROSS_SIGNED_UNVERIFIED,
+                Trigger.DEVICE_KEYS_FETCHED, null));
 
         assertThat(existing.getRank()).isEqualTo(3);
         assertThat(existing.getMasterKey()).isEqualTo(ALICE.masterKey().publicKey().toBase64());
@@ -147,10 +152,31 @@ class DirectoryProjectionTest {
     }
 
     @Test
+    void ratchetImprovedAfterAnImport_movesTheRatchetAndKeepsEverythingElse() {
+        SessionRow row = new SessionRow(ID, ROOM, SESSION);
+        when(sessions.findByAggregateId(ID)).thenReturn(Optional.of(row));
+        when(sessions.findByRoomIdAndSessionId(ROOM, SESSION)).thenReturn(Optional.of(row));
+        projection.on(new SessionImported(ROOM, SESSION, ImportSource.FORWARDED, curve("PHONE"), "ed",
+                List.of(curve("LAPTOP")), true, 5, "sealed-at-5", SenderData.legacy(), Rule.IMPORTED));
+        String senderDataJson = row.getSenderDataJson();
+
+        projection.on(new RatchetImproved(ROOM, SESSION, 0, "sealed-at-0"));
+
+        assertThat(row.getFirstKnownIndex()).isZero();
+        assertThat(row.getSealedSessionKey()).isEqualTo("sealed-at-0");
+        assertThat(row.getSenderDataJson()).isEqualTo(senderDataJson).contains("legacy_session");
+        assertThat(row.getForwardingChainJson()).isEqualTo("[\"" + curve("LAPTOP") + "\"]");
+        assertThat(row.isImported()).isTrue();
+        assertThat(row.isLegacy()).isTrue();
+        assertThat(row.isSharedHistory()).isTrue();
+        assertThat(row.isDiscarded()).isFalse();
+    }
+
+    @Test
     void eventForASessionWithoutARow_failsLoudly() {
         when(sessions.findByRoomIdAndSessionId(ROOM, SESSION)).thenReturn(Optional.empty());
 
-        assertThatThrownBy(() -> projection.on(new SessionDiscarded(ROOM, SESSION, "TAMPERING", "R", "d", null)))
+        assertThatThrownBy(() -> projection.on(new SessionDiscarded(ROOM, SESSION, "TAMPERING", Rule.TAINTED_DEVICE, "d", null)))
                 .isInstanceOf(IllegalStateException.class);
     }
 

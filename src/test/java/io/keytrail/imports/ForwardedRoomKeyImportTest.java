@@ -1,6 +1,7 @@
 package io.keytrail.imports;
 
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.session.ImportSource;
 
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.account;
@@ -68,7 +69,7 @@ class ForwardedRoomKeyImportTest {
         assertThat(result.path("failed")).isEmpty();
         assertThat(result.at("/imported/0/sender_data")).isEqualTo(LegacyImportSemanticsTest.LEGACY);
         SessionImported event = (SessionImported) payloadsOf(eventStore, s.aggregateId()).get(0);
-        assertThat(event.source()).isEqualTo("FORWARDED");
+        assertThat(event.source()).isEqualTo(ImportSource.FORWARDED);
         assertThat(event.claimedSenderKey()).isEqualTo(alice.device("DEV").curve25519().toBase64());
         assertThat(event.claimedEd25519()).isEqualTo(alice.device("DEV").ed25519().publicKey().toBase64());
         assertThat(event.forwardingChain()).containsExactly(carol.device("DEV").curve25519().toBase64(),

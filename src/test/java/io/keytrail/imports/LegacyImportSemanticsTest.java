@@ -1,6 +1,8 @@
 package io.keytrail.imports;
 
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.session.ImportSource;
+import io.keytrail.trust.Rule;
 
 import static io.keytrail.imports.ImportFixtures.JSON;
 import static io.keytrail.imports.ImportFixtures.account;
@@ -86,12 +88,12 @@ class LegacyImportSemanticsTest {
         keytrail.process(importRoomKeys(entry));
 
         SessionImported event = (SessionImported) payloadsOf(eventStore, s.aggregateId()).get(0);
-        assertThat(event.source()).isEqualTo("ROOM_KEYS");
+        assertThat(event.source()).isEqualTo(ImportSource.ROOM_KEYS);
         assertThat(event.claimedSenderKey()).isEqualTo(alice.device("DEV").curve25519().toBase64());
         assertThat(event.claimedEd25519()).isEqualTo(alice.device("DEV").ed25519().publicKey().toBase64());
         assertThat(event.forwardingChain()).containsExactly(bob.device("DEV").curve25519().toBase64());
         assertThat(event.senderData().legacySession()).isTrue();
-        assertThat(event.rule()).isEqualTo("IMPORTED");
+        assertThat(event.rule()).isEqualTo(Rule.IMPORTED);
         assertThat(event.sealedSessionKey()).doesNotContain(s.exportAt(0));
     }
 

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityCommands.AbandonKeysQuery;
+import io.keytrail.trust.Rule;
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
@@ -281,7 +282,7 @@ class KeysQuerySagaTest {
 
     private static SessionReceived session(SenderData senderData, String curveKey, DecisionEvidence evidence) {
         return new SessionReceived("!room:example.org", "session-" + curveKey, ALICE, curveKey, "claimedEd25519",
-                false, 0, "sealed", senderData, "RULE", evidence);
+                false, 0, "sealed", senderData, Rule.NO_DEVICE, evidence);
     }
 
     private static KeysQueryFailed failed(int attempt) {

@@ -82,7 +82,7 @@ class RedecisionIndexTest {
         keytrail.recordKeysQuery(KeysQueryBody.of(alice));
 
         verify(sessions, atLeastOnce()).findBySenderKeyInAndRankLessThanAndDiscardedFalseOrderByPosition(
-                argThat(keys -> keys.contains(curve(alice, "PHONE"))), eq(Directory.SENDER_UNVERIFIED_RANK));
+                argThat(keys -> keys.contains(curve(alice, "PHONE"))), eq(SenderData.SENDER_UNVERIFIED_RANK));
         assertNoScan();
     }
 

@@ -1,6 +1,8 @@
 package io.keytrail.session;
 
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.crypto.megolm.RatchetComparison;
+import io.keytrail.trust.Rule;
 
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
@@ -54,7 +56,7 @@ class MegolmSessionImportTest {
                 .when(importOf(megolm, 0, ALICE, PHONE))
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
                 .expectEventsMatching(exactly(event(SessionImported.class, "UnknownDevice{legacy=true}",
-                        e -> e.senderData().equals(SenderData.legacy()) && e.source().equals("KEY_EXPORT")
+                        e -> e.senderData().equals(SenderData.legacy()) && e.source().equals(ImportSource.KEY_EXPORT)
                                 && e.claimedSenderKey().equals(SessionFixtures.curve(ALICE, PHONE))
                                 && vault.open(e.sealedSessionKey(), megolm.id()).equals(megolm.exportAt(0)))));
     }
@@ -78,7 +80,7 @@ class MegolmSessionImportTest {
         fixture.given(received(vault, megolm, 0, ALICE, PHONE, SenderData.unknown(), nothingKnown()))
                 .when(importOf(megolm, 2, ALICE, PHONE))
                 .expectEventsMatching(exactly(event(SessionCopyKept.class, "WORSE, legacy offered",
-                        e -> e.ratchet().equals("WORSE") && e.offered().equals(SenderData.legacy()))));
+                        e -> e.ratchet().equals(RatchetComparison.WORSE) && e.offered().equals(SenderData.legacy()))));
     }
 
     @Test
@@ -95,7 +97,7 @@ class MegolmSessionImportTest {
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused MISMATCHED_IDENTITY_KEYS",
                         o -> RefusalCode.MISMATCHED_IDENTITY_KEYS == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "MISMATCHED_IDENTITY_KEYS",
-                        e -> e.code().equals("MISMATCHED_IDENTITY_KEYS") && e.detail().contains("KEY_EXPORT"))));
+                        e -> e.code().equals(RefusalCode.MISMATCHED_IDENTITY_KEYS) && e.detail().contains("KEY_EXPORT"))));
     }
 
     @Test
@@ -103,16 +105,16 @@ class MegolmSessionImportTest {
         fixture.given(received(vault, megolm, 0, ALICE, PHONE, SenderData.unknown(), nothingKnown()))
                 .when(importOf(Megolm.unconnectedTwinOf("import"), 0, ALICE, PHONE))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "INVALID_SESSION_KEY",
-                        e -> e.code().equals("INVALID_SESSION_KEY"))));
+                        e -> e.code().equals(RefusalCode.INVALID_SESSION_KEY))));
     }
 
     @Test
     void importOfADiscardedSession_isRefused() {
         fixture.given(received(vault, megolm, 0, ALICE, PHONE, SenderData.unknown(), nothingKnown()),
-                        new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", "GIVEN", "given", null))
+                        new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null))
                 .when(importOf(megolm, 0, ALICE, PHONE))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "SESSION_DISCARDED",
-                        e -> e.code().equals("SESSION_DISCARDED"))));
+                        e -> e.code().equals(RefusalCode.SESSION_DISCARDED))));
     }
 
     @Test
@@ -138,13 +140,13 @@ class MegolmSessionImportTest {
     void authenticatedCopyWithoutMoreTrustOverAnImport_keepsTheLegacyFlag() {
         fixture.given(imported(vault, megolm, 0, ALICE, PHONE))
                 .when(receive(megolm, 0, ALICE, PHONE, nothingKnown()))
-                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals("EQUAL"))));
+                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals(RatchetComparison.EQUAL))));
     }
 
     @Test
     void importedSessionWhoseClaimedDeviceShowsUp_keepsItsLegacyFlag() {
         fixture.given(imported(vault, megolm, 0, ALICE, PHONE))
-                .when(new RedecideSenderData(megolm.id(), crossSigned(ALICE, PHONE), "DEVICE_KEYS_FETCHED"))
+                .when(new RedecideSenderData(megolm.id(), crossSigned(ALICE, PHONE), Trigger.DEVICE_KEYS_FETCHED))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }

@@ -1,6 +1,8 @@
 package io.keytrail.session;
 
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.crypto.megolm.RatchetComparison;
+import io.keytrail.trust.Rule;
 
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
@@ -76,7 +78,7 @@ class MegolmSessionReReceiptTest {
                 .expectEventsMatching(exactly(
                         event(RatchetImproved.class, "to index 0", e -> e.firstKnownIndex() == 0),
                         event(SenderDataChanged.class, "UnknownDevice -> SenderUnverified on RE_RECEIPT",
-                                e -> e.current().equals(unverified(ALICE, PHONE)) && e.trigger().equals("RE_RECEIPT"))));
+                                e -> e.current().equals(unverified(ALICE, PHONE)) && e.trigger().equals(Trigger.RE_RECEIPT))));
     }
 
     @Test
@@ -100,14 +102,14 @@ class MegolmSessionReReceiptTest {
         fixture.given(heldAt(0, deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .when(receive(megolm, 0, ALICE, PHONE, deviceOnly(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
-                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals("EQUAL"))));
+                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals(RatchetComparison.EQUAL))));
     }
 
     @Test
     void worseCopyWithoutMoreTrust_isKept() {
         fixture.given(heldAt(0, unverified(ALICE, PHONE)))
                 .when(receive(megolm, 3, ALICE, PHONE, crossSigned(ALICE, PHONE)))
-                .expectEventsMatching(exactly(event(SessionCopyKept.class, "WORSE", e -> e.ratchet().equals("WORSE"))));
+                .expectEventsMatching(exactly(event(SessionCopyKept.class, "WORSE", e -> e.ratchet().equals(RatchetComparison.WORSE))));
     }
 
     @Test
@@ -117,7 +119,7 @@ class MegolmSessionReReceiptTest {
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused MISMATCHED_IDENTITY_KEYS",
                         o -> RefusalCode.MISMATCHED_IDENTITY_KEYS == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "MISMATCHED_IDENTITY_KEYS",
-                        e -> e.code().equals("MISMATCHED_IDENTITY_KEYS")
+                        e -> e.code().equals(RefusalCode.MISMATCHED_IDENTITY_KEYS)
                                 && e.senderKey().equals(SessionFixtures.curve(ALICE, LAPTOP)))));
     }
 
@@ -129,18 +131,18 @@ class MegolmSessionReReceiptTest {
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused INVALID_SESSION_KEY",
                         o -> RefusalCode.INVALID_SESSION_KEY == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "INVALID_SESSION_KEY",
-                        e -> e.code().equals("INVALID_SESSION_KEY"))));
+                        e -> e.code().equals(RefusalCode.INVALID_SESSION_KEY))));
     }
 
     @Test
     void copyOfADiscardedSession_isRefused() {
         fixture.given(heldAt(0, SenderData.unknown()),
-                        new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", "GIVEN", "given", null))
+                        new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null))
                 .when(receive(megolm, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused SESSION_DISCARDED",
                         o -> RefusalCode.SESSION_DISCARDED == o.refusedCode()))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "SESSION_DISCARDED",
-                        e -> e.code().equals("SESSION_DISCARDED"))));
+                        e -> e.code().equals(RefusalCode.SESSION_DISCARDED))));
     }
 
     @Test
@@ -151,7 +153,7 @@ class MegolmSessionReReceiptTest {
         fixture.given(heldAt(0, SenderData.unknown()))
                 .when(claimsLaptopKey)
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "MISMATCHED_IDENTITY_KEYS",
-                        e -> e.code().equals("MISMATCHED_IDENTITY_KEYS"))));
+                        e -> e.code().equals(RefusalCode.MISMATCHED_IDENTITY_KEYS))));
     }
 
     @Test
@@ -160,7 +162,7 @@ class MegolmSessionReReceiptTest {
                 .when(receive(megolm, 0, ALICE, PHONE,
                         withIdentity(ALICE, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE, ALICE, false, false)))
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
-                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals("EQUAL"))));
+                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals(RatchetComparison.EQUAL))));
     }
 
     @Test

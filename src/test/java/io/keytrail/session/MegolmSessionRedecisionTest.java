@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.keytrail.matrix.fixture.DeviceSigning;
+import io.keytrail.trust.Rule;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
 import io.keytrail.session.SessionCommands.DiscardSession;
@@ -54,7 +55,7 @@ class MegolmSessionRedecisionTest {
     }
 
     private RedecideSenderData redecide(DecisionEvidence evidence) {
-        return new RedecideSenderData(megolm.id(), evidence, "DEVICE_KEYS_FETCHED");
+        return new RedecideSenderData(megolm.id(), evidence, Trigger.DEVICE_KEYS_FETCHED);
     }
 
     @Test
@@ -65,7 +66,7 @@ class MegolmSessionRedecisionTest {
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "UnknownDevice -> DeviceInfo",
                         e -> e.previous().equals(SenderData.unknown())
                                 && e.current().equals(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY))
-                                && e.rule().equals("NO_OWNER_IDENTITY") && e.trigger().equals("DEVICE_KEYS_FETCHED")
+                                && e.rule().equals(Rule.NO_OWNER_IDENTITY) && e.trigger().equals(Trigger.DEVICE_KEYS_FETCHED)
                                 && e.evidence().storedDevice().equals(evidence.storedDevice()))));
     }
 
@@ -75,7 +76,7 @@ class MegolmSessionRedecisionTest {
                 .when(redecide(crossSigned(ALICE, PHONE)))
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "DeviceInfo -> SenderUnverified",
                         e -> e.current().equals(unverified(ALICE, PHONE))
-                                && e.rule().equals("CROSS_SIGNED_UNVERIFIED"))));
+                                && e.rule().equals(Rule.CROSS_SIGNED_UNVERIFIED))));
     }
 
     @Test
@@ -106,11 +107,11 @@ class MegolmSessionRedecisionTest {
         fixture.given(receivedAs(violation(ALICE_RESET, PHONE)))
                 .when(new RedecideSenderData(megolm.id(),
                         withIdentity(ALICE_RESET, PHONE, DeviceSigning.CROSS_SIGNED, ALICE_RESET, false, false),
-                        "VERIFICATION_WITHDRAWN"))
+                        Trigger.VERIFICATION_WITHDRAWN))
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "VerificationViolation -> SenderUnverified",
                         e -> e.previous().equals(violation(ALICE_RESET, PHONE))
                                 && e.current().equals(unverified(ALICE_RESET, PHONE))
-                                && e.trigger().equals("VERIFICATION_WITHDRAWN"))));
+                                && e.trigger().equals(Trigger.VERIFICATION_WITHDRAWN))));
     }
 
     @Test
@@ -119,7 +120,7 @@ class MegolmSessionRedecisionTest {
                 .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE.masterKey().publicKey().toBase64()))
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "SenderUnverified -> SenderVerified",
                         e -> e.previous().equals(unverified(ALICE, PHONE)) && e.current().equals(verified(ALICE, PHONE))
-                                && e.trigger().equals("VERIFY_MASTER_KEY"))));
+                                && e.trigger().equals(Trigger.VERIFY_MASTER_KEY))));
     }
 
     @Test
@@ -149,11 +150,11 @@ class MegolmSessionRedecisionTest {
         // The stored device with Alice's phone curve key now carries another ed25519 key than the session claimed.
         SessionReceived claimedLaptopKey = new SessionReceived(ROOM, megolm.sessionId(), ALICE.userId(),
                 SessionFixtures.curve(ALICE, PHONE), ed25519(ALICE, LAPTOP), false, 0,
-                vault.seal(megolm.exportAt(0), megolm.id()), SenderData.unknown(), "NO_DEVICE", nothingKnown());
+                vault.seal(megolm.exportAt(0), megolm.id()), SenderData.unknown(), Rule.NO_DEVICE, nothingKnown());
         fixture.given(claimedLaptopKey)
                 .when(redecide(crossSigned(ALICE, PHONE)))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "MISMATCHED_IDENTITY_KEYS",
-                        e -> e.reason().equals("MISMATCHED_IDENTITY_KEYS") && e.rule().equals("OWNER_CHECK_MISMATCH"))));
+                        e -> e.reason().equals("MISMATCHED_IDENTITY_KEYS") && e.rule().equals(Rule.OWNER_CHECK_MISMATCH))));
     }
 
     @Test
@@ -161,7 +162,7 @@ class MegolmSessionRedecisionTest {
         fixture.given(receivedAs(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .when(redecide(withIdentity(ALICE, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE, ALICE, false, false)))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING",
-                        e -> e.reason().equals("TAMPERING") && e.rule().equals("CROSS_SIGNING_SIGNATURE_INVALID"))));
+                        e -> e.reason().equals("TAMPERING") && e.rule().equals(Rule.CROSS_SIGNING_SIGNATURE_INVALID))));
     }
 
     @Test
@@ -204,6 +205,6 @@ class MegolmSessionRedecisionTest {
     }
 
     private SessionDiscarded discarded() {
-        return new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", "GIVEN", "given", null);
+        return new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null);
     }
 }

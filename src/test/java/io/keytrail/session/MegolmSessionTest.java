@@ -1,6 +1,7 @@
 package io.keytrail.session;
 
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.trust.Rule;
 
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.ALICE_RESET;
@@ -53,7 +54,7 @@ class MegolmSessionTest {
                 .expectSuccessfulHandlerExecution()
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
                 .expectEventsMatching(exactly(event(SessionReceived.class, "UnknownDevice{false,false} by rule NO_DEVICE",
-                        e -> e.senderData().equals(SenderData.unknown()) && e.rule().equals("NO_DEVICE")
+                        e -> e.senderData().equals(SenderData.unknown()) && e.rule().equals(Rule.NO_DEVICE)
                                 && e.senderKey().equals(curve(ALICE, PHONE)) && e.firstKnownIndex() == 0)));
     }
 
@@ -73,7 +74,7 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE, deviceOnly(ALICE, PHONE, DeviceSigning.CROSS_SIGNED)))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "DeviceInfo by NO_OWNER_IDENTITY",
                         e -> e.senderData().equals(deviceInfo(ALICE, PHONE, DeviceSigning.CROSS_SIGNED))
-                                && e.rule().equals("NO_OWNER_IDENTITY"))));
+                                && e.rule().equals(Rule.NO_OWNER_IDENTITY))));
     }
 
     @Test
@@ -82,7 +83,7 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE,
                         withIdentity(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY, ALICE, false, false)))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "DeviceInfo by NOT_CROSS_SIGNED",
-                        e -> e.senderData() instanceof SenderData.DeviceInfo && e.rule().equals("NOT_CROSS_SIGNED"))));
+                        e -> e.senderData() instanceof SenderData.DeviceInfo && e.rule().equals(Rule.NOT_CROSS_SIGNED))));
     }
 
     @Test
@@ -91,7 +92,7 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE,
                         withIdentity(ALICE, PHONE, DeviceSigning.CROSS_SIGNED, ALICE_RESET, false, false)))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "DeviceInfo by NOT_CROSS_SIGNED",
-                        e -> e.senderData() instanceof SenderData.DeviceInfo && e.rule().equals("NOT_CROSS_SIGNED"))));
+                        e -> e.senderData() instanceof SenderData.DeviceInfo && e.rule().equals(Rule.NOT_CROSS_SIGNED))));
     }
 
     @Test
@@ -100,7 +101,7 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "SenderUnverified by CROSS_SIGNED_UNVERIFIED",
                         e -> e.senderData().equals(unverified(ALICE, PHONE))
-                                && e.rule().equals("CROSS_SIGNED_UNVERIFIED"))));
+                                && e.rule().equals(Rule.CROSS_SIGNED_UNVERIFIED))));
     }
 
     @Test
@@ -109,7 +110,7 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE,
                         withIdentity(ALICE, PHONE, DeviceSigning.CROSS_SIGNED, ALICE, true, false)))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "SenderVerified by CROSS_SIGNED_VERIFIED",
-                        e -> e.senderData().equals(verified(ALICE, PHONE)) && e.rule().equals("CROSS_SIGNED_VERIFIED"))));
+                        e -> e.senderData().equals(verified(ALICE, PHONE)) && e.rule().equals(Rule.CROSS_SIGNED_VERIFIED))));
     }
 
     @Test
@@ -120,7 +121,7 @@ class MegolmSessionTest {
                 .expectEventsMatching(exactly(event(SessionReceived.class,
                         "VerificationViolation by CROSS_SIGNED_PREVIOUSLY_VERIFIED",
                         e -> e.senderData().equals(violation(ALICE_RESET, PHONE))
-                                && e.rule().equals("CROSS_SIGNED_PREVIOUSLY_VERIFIED"))));
+                                && e.rule().equals(Rule.CROSS_SIGNED_PREVIOUSLY_VERIFIED))));
     }
 
     @Test
@@ -168,7 +169,7 @@ class MegolmSessionTest {
                         org.hamcrest.Matchers.instanceOf(RoomKeyRefusedException.class),
                         event(RoomKeyRefusedException.class, "code MISMATCHED_IDENTITY_KEYS, rule OWNER_CHECK_MISMATCH",
                                 x -> x.code() == RefusalCode.MISMATCHED_IDENTITY_KEYS
-                                        && x.rule().equals("OWNER_CHECK_MISMATCH"))))
+                                        && x.rule().equals(Rule.OWNER_CHECK_MISMATCH))))
                 .expectNoEvents();
     }
 
@@ -191,7 +192,7 @@ class MegolmSessionTest {
                 .expectEventsMatching(exactly(
                         event(SessionReceived.class, "UnknownDevice by CROSS_SIGNING_SIGNATURE_INVALID",
                                 e -> e.senderData().equals(SenderData.unknown())
-                                        && e.rule().equals("CROSS_SIGNING_SIGNATURE_INVALID")),
+                                        && e.rule().equals(Rule.CROSS_SIGNING_SIGNATURE_INVALID)),
                         event(SessionDiscarded.class, "TAMPERING naming the SSK key id",
                                 e -> e.reason().equals("TAMPERING")
                                         && e.detail().contains("ed25519:" + ALICE.selfSigningKey().publicKey().toBase64())

@@ -15,6 +15,7 @@ import org.hamcrest.Matcher;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.crypto.Ed25519KeyPair;
+import io.keytrail.trust.Rule;
 import io.keytrail.crypto.megolm.InboundGroupSession;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
@@ -91,8 +92,9 @@ final class SessionFixtures {
     }
 
     static ImportSession importOf(Megolm megolm, long index, TestAccount claimedSender, String deviceId) {
-        return new ImportSession(megolm.id(), ROOM, megolm.sessionId(), "KEY_EXPORT", curve(claimedSender, deviceId),
-                ed25519(claimedSender, deviceId), List.of(), false, index, megolm.exportAt(index));
+        return new ImportSession(megolm.id(), ROOM, megolm.sessionId(), ImportSource.KEY_EXPORT,
+                curve(claimedSender, deviceId), ed25519(claimedSender, deviceId), List.of(), false, index,
+                megolm.exportAt(index));
     }
 
     /** The event the aggregate applies for a first receipt (the sealed key made with {@code vault}). */
@@ -100,14 +102,14 @@ final class SessionFixtures {
                                     String deviceId, SenderData data, DecisionEvidence evidence) {
         return new SessionReceived(ROOM, megolm.sessionId(), sender.userId(), curve(sender, deviceId),
                 ed25519(sender, deviceId), false, index, vault.seal(megolm.exportAt(index), megolm.id()), data,
-                "GIVEN", evidence);
+                Rule.NO_DEVICE, evidence);
     }
 
     static SessionImported imported(SessionKeyVault vault, Megolm megolm, long index, TestAccount claimedSender,
                                     String deviceId) {
-        return new SessionImported(ROOM, megolm.sessionId(), "KEY_EXPORT", curve(claimedSender, deviceId),
+        return new SessionImported(ROOM, megolm.sessionId(), ImportSource.KEY_EXPORT, curve(claimedSender, deviceId),
                 ed25519(claimedSender, deviceId), List.of(), false, index,
-                vault.seal(megolm.exportAt(index), megolm.id()), SenderData.legacy(), "IMPORTED");
+                vault.seal(megolm.exportAt(index), megolm.id()), SenderData.legacy(), Rule.IMPORTED);
     }
 
     static String curve(TestAccount account, String deviceId) {

@@ -189,7 +189,8 @@ class SenderDataFinderDifferencesTest {
         assertThat(Arrays.stream(Rule.values()).map(Rule::name)).containsExactly(
                 "SENDER_DEVICE_KEYS_INVALID", "NO_DEVICE", "IMPORTED_NO_DEVICE", "IMPORTED_NOT_OWNER",
                 "OWNER_CHECK_MISMATCH", "NO_OWNER_IDENTITY", "NOT_CROSS_SIGNED", "CROSS_SIGNING_SIGNATURE_INVALID",
-                "CROSS_SIGNED_VERIFIED", "CROSS_SIGNED_PREVIOUSLY_VERIFIED", "CROSS_SIGNED_UNVERIFIED");
+                "CROSS_SIGNED_VERIFIED", "CROSS_SIGNED_PREVIOUSLY_VERIFIED", "CROSS_SIGNED_UNVERIFIED",
+                "TAINTED_DEVICE", "IMPORTED", "MSK_VERIFIED");
     }
 
     private static SenderData senderData(Evidence evidence) {
