@@ -1,15 +1,127 @@
 package io.keytrail.api;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
 
-/** Starts the engine for a command-line tool: no web server, logs on standard error, a given store. */
+/**
+ * Starts the engine for a command-line tool: no web server, no slow lane (no key-query saga processor,
+ * no db-scheduler, no homeserver), logs on standard error, a given store that is checked first.
+ */
 final class CliContext {
+    /** The H2 database file of a store directory. */
+    static final String DATABASE_FILE = "keytrail.mv.db";
+    private static final String TRACE_FILE = "keytrail.trace.db";
+
     private CliContext() {
+    }
+
+    /** A store (or a file) that cannot be used: exit status 2, the message says why, no stack trace. */
+    static final class UnusableStore extends RuntimeException {
+        UnusableStore(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Checks that {@code dir} can hold a store before anything starts: a directory, readable and
+     * writable, and its database file (when {@code mustExist}, or when present) a readable, writable
+     * file that no other process has open.
+     *
+     * @throws UnusableStore saying why not
+     */
+    static void check(Path dir, boolean mustExist) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UnusableStore(dir + " is not a directory, so it cannot be a store");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UnusableStore(dir + " is not a Keytrail store (no such directory); create one with replay --store");
+        }
+        if (!Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
+            throw new UnusableStore("the store " + dir + " is not readable and writable by this user");
+        }
+        Path database = dir.resolve(DATABASE_FILE);
+        if (!Files.exists(database)) {
+            if (mustExist) {
+                throw new UnusableStore(dir + " is not a Keytrail store (no " + DATABASE_FILE
+                        + "); create one with replay --store");
+            }
+            return;
+        }
+        if (!Files.isRegularFile(database) || !Files.isReadable(database) || !Files.isWritable(database)) {
+            throw new UnusableStore("the store's database " + database + " is not a readable and writable file");
+        }
+        try (FileChannel channel = FileChannel.open(database, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw inUse(dir);
+            }
+            lock.release();
+        } catch (OverlappingFileLockException e) {
+            throw inUse(dir);
+        } catch (IOException e) {
+            throw new UnusableStore("cannot open the store's database " + database + ": " + e.getMessage());
+        }
+    }
+
+    private static UnusableStore inUse(Path dir) {
+        return new UnusableStore("the store " + dir + " is in use by another process (a running Keytrail service "
+                + "or tool); stop it, or use another store");
+    }
+
+    /**
+     * Starts the engine on {@code dir}, after one progress line on {@code progress}.
+     *
+     * @throws UnusableStore when the database cannot be opened (locked meanwhile, corrupt, not a database)
+     */
+    static ConfigurableApplicationContext start(Path dir, String command, PrintStream progress) {
+        progress.println(command + ": starting the engine on store " + dir.toAbsolutePath() + " …");
+        progress.flush();
+        boolean traceExisted = Files.exists(dir.resolve(TRACE_FILE));
+        try {
+            return start(dir);
+        } catch (RuntimeException e) {
+            String problem = databaseProblem(e);
+            if (problem == null) {
+                throw e;
+            }
+            if (!traceExisted) {
+                try {
+                    // H2 notes the failed open there; it would only puzzle the next reader of the directory.
+                    Files.deleteIfExists(dir.resolve(TRACE_FILE));
+                } catch (IOException ignored) {
+                    // the message below is what matters
+                }
+            }
+            throw new UnusableStore("cannot open the store " + dir + ": " + problem);
+        }
+    }
+
+    /**
+     * The H2 message when the startup failed because the database could not be opened (H2 reports those
+     * as {@code SQLNonTransientConnectionException}, SQL state class 08 or 90), else {@code null}.
+     */
+    static String databaseProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && t.getClass().getName().startsWith("org.h2.")
+                    && t instanceof java.sql.SQLNonTransientConnectionException) {
+                String message = String.valueOf(sql.getMessage());
+                int end = message.indexOf('\n');
+                return end < 0 ? message : message.substring(0, end);
+            }
+        }
+        return null;
     }
 
     /**
@@ -30,6 +142,11 @@ final class CliContext {
                 "--spring.sql.init.platform=h2",
                 "--keytrail.data-dir=" + home,
                 "--keytrail.homeserver.base-url=",
+                // No slow lane in a tool: no key-query saga processor and no persistent deadline scheduler
+                // (without a homeserver the saga would end at once anyway; a later service walks the
+                // history from the tail, ADR 0005).
+                "--keytrail.lanes.saga-processor.auto-start=false",
+                "--db-scheduler.enabled=false",
                 "--logging.config=classpath:logback-replay.xml",
                 "--spring.main.log-startup-info=false");
     }

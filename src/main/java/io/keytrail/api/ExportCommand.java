@@ -7,83 +7,101 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.keytrail.crypto.export.KeyExportFile;
+import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.imports.KeyExportService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar keytrail.jar export --store DIR --passphrase-file FILE [--room ROOM]... [--session ID]...
  * [--rounds N] > keys.txt}: writes a key export file of the store's sessions (all that are not
  * discarded, or the chosen rooms/sessions) to standard output; everything else goes to standard error.
  * The passphrase comes from a file so that it never shows in the process list or the shell history.
+ * The rounds are checked where the HTTP export checks them ({@link KeyExportService#export}).
  */
-public final class ExportCommand {
-    private ExportCommand() {
+@Command(name = "export", synopsisHeading = "usage: ",
+        customSynopsis = "java -jar keytrail.jar export --store DIR --passphrase-file FILE [--room ROOM]..."
+                + " [--session SESSION_ID]... [--rounds N] > keys.txt",
+        description = {"Writes the store's sessions (all that are not discarded, or the chosen rooms and sessions) "
+                + "as a key export file that other Matrix clients import, on standard output.",
+                "See README.md, section \"Importing and exporting room keys\"."},
+        footerHeading = "%n", footer = {"Exit status: 0 the file was written; 1 the engine failed or refused; "
+                + "2 a usage error (a refused --rounds included), or a file or store that cannot be used."})
+public final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--store", required = true, paramLabel = "DIR",
+            description = "the store: a directory written by replay --store, or the service's data directory")
+    Path store;
+
+    @Option(names = "--passphrase-file", required = true, paramLabel = "FILE",
+            description = "a file holding the passphrase (one final newline is not part of it)")
+    Path passphraseFile;
+
+    @Option(names = "--room", paramLabel = "ROOM", description = "export only this room's sessions (repeatable)")
+    Set<String> rooms = new LinkedHashSet<>();
+
+    @Option(names = "--session", paramLabel = "SESSION_ID", description = "export only this session (repeatable)")
+    Set<String> sessions = new LinkedHashSet<>();
+
+    @Option(names = "--rounds", paramLabel = "N", description = "PBKDF2 rounds (default ${DEFAULT-VALUE}, as Element)")
+    int rounds = KeyExportFile.DEFAULT_ROUNDS;
+
+    private final KeytrailCli.Io io;
+
+    ExportCommand(KeytrailCli.Io io) {
+        this.io = io;
     }
 
-    /** @return 0 when the file was written, 1 when the engine refused, 2 for a usage or file error */
+    /**
+     * @param args {@code export --store DIR --passphrase-file FILE ...} ({@code args[0]} is the word {@code export})
+     * @return 0 when the file was written, 1 when the engine failed or refused, 2 for a usage or file error
+     */
     public static int run(String[] args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        Path store = null;
-        Path passphraseFile = null;
-        int rounds = KeyExportFile.DEFAULT_ROUNDS;
-        Set<String> rooms = new LinkedHashSet<>();
-        Set<String> sessions = new LinkedHashSet<>();
-        try {
-            for (int i = 1; i < args.length; i++) {
-                String arg = args[i];
-                if (i + 1 >= args.length) {
-                    stderr.println("export: " + arg + " needs a value");
-                    return usage(stderr);
-                }
-                switch (arg) {
-                    case "--store" -> store = Path.of(args[++i]);
-                    case "--passphrase-file" -> passphraseFile = Path.of(args[++i]);
-                    case "--room" -> rooms.add(args[++i]);
-                    case "--session" -> sessions.add(args[++i]);
-                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                    default -> {
-                        stderr.println("export: unexpected argument " + arg);
-                        return usage(stderr);
-                    }
-                }
-            }
-        } catch (NumberFormatException e) {
-            stderr.println("export: --rounds needs a whole number");
-            return usage(stderr);
-        }
-        if (store == null || passphraseFile == null) {
-            return usage(stderr);
-        }
-        if (!Files.isRegularFile(store.resolve("keytrail.mv.db"))) {
-            stderr.println("export: " + store + " is not a Keytrail store (no keytrail.mv.db); create one with"
-                    + " replay --store");
-            return 2;
-        }
+        return KeytrailCli.execute(args, System.out, System.err);
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream stdout = io.out();
+        PrintStream stderr = io.err();
         String passphrase;
         try {
+            CliContext.check(store, true);
             passphrase = stripLineEnd(Files.readString(passphraseFile, StandardCharsets.UTF_8));
+        } catch (CliContext.UnusableStore e) {
+            stderr.println("export: " + e.getMessage());
+            return KeytrailCli.USAGE;
         } catch (IOException e) {
             stderr.println("export: cannot read the passphrase file " + passphraseFile);
-            return 2;
+            return KeytrailCli.USAGE;
         }
+        PrintStream systemOut = System.out;
         System.setOut(stderr);
-        try (ConfigurableApplicationContext context = CliContext.start(store)) {
+        try (ConfigurableApplicationContext context = CliContext.start(store, "export", stderr)) {
+            stderr.println("export: encrypting with " + rounds + " PBKDF2 rounds …");
             KeyExportService.ExportedFile file = context.getBean(KeyExportService.class)
                     .export(passphrase, new KeyExportService.Selection(rooms, sessions), rounds);
             stdout.print(file.text());
             stdout.flush();
             stderr.println("export: wrote " + file.sessionCount() + " sessions");
-            return 0;
+            return KeytrailCli.OK;
+        } catch (CliContext.UnusableStore e) {
+            stderr.println("export: " + e.getMessage());
+            return KeytrailCli.USAGE;
         } catch (RefusalException e) {
             stderr.println("export: " + e.code() + ": " + e.getMessage());
-            return 1;
+            return e.code() == RefusalCode.INVALID_INPUT ? KeytrailCli.USAGE : KeytrailCli.ENGINE_FAILED;
+        } catch (RuntimeException e) {
+            stderr.println("export: the engine failed (store " + store.toAbsolutePath() + "): " + e);
+            e.printStackTrace(stderr);
+            return KeytrailCli.ENGINE_FAILED;
         } finally {
-            System.setOut(stdout);
+            System.setOut(systemOut);
         }
     }
 
@@ -93,11 +111,5 @@ public final class ExportCommand {
             return text.substring(0, text.length() - 2);
         }
         return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    private static int usage(PrintStream err) {
-        err.println("usage: java -jar keytrail.jar export --store DIR --passphrase-file FILE [--room ROOM]..."
-                + " [--session SESSION_ID]... [--rounds N] > keys.txt");
-        return 2;
     }
 }

@@ -1,6 +1,5 @@
 package io.keytrail.api;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -11,16 +10,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication(scanBasePackages = "io.keytrail")
 @AutoConfigurationPackage(basePackages = "io.keytrail")
 public class KeytrailApplication {
+    /** The command line ({@link KeytrailCli}): {@code serve} (the default), {@code replay}, {@code audit}, {@code export}. */
     public static void main(String[] args) {
-        if (args.length > 0 && "replay".equals(args[0])) {
-            System.exit(ReplayCommand.run(args));
+        int status = KeytrailCli.execute(args, System.out, System.err);
+        if (status != KeytrailCli.SERVING) {
+            System.exit(status);
         }
-        if (args.length > 0 && "audit".equals(args[0])) {
-            System.exit(AuditCommand.run(args));
-        }
-        if (args.length > 0 && "export".equals(args[0])) {
-            System.exit(ExportCommand.run(args));
-        }
-        SpringApplication.run(KeytrailApplication.class, args);
     }
 }

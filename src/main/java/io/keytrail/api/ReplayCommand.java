@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,24 +24,47 @@ import io.keytrail.directory.SessionRow;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.imports.ImportProgress;
 import io.keytrail.directory.SessionViews;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar keytrail.jar replay FILE.jsonl [--store DIR]}: the output contract of design
- * section 10. Standard output carries only the result lines; everything else (Spring, Axon,
- * Hibernate logs, and anything a library prints to {@code System.out}) goes to standard error.
+ * section 10 (README.md, sections "Quick start" and "Recording format"). Standard output carries only
+ * the result lines; everything else (help, progress, Spring, Axon, Hibernate logs, and anything a
+ * library prints to {@code System.out}) goes to standard error.
  *
  * <p>Exit status: 0 when the file was processed (bad inputs are reported on their lines), 2 for a
  * usage error or a file or store that cannot be used, 1 when the engine itself failed.
  */
-public final class ReplayCommand {
+@Command(name = "replay", synopsisHeading = "usage: ",
+        customSynopsis = "java -jar keytrail.jar replay FILE.jsonl [--store DIR]",
+        description = {"Replays a recording: one input object per line, one JSON result per line on standard "
+                + "output, then one line per stored session.",
+                "See README.md, sections \"Quick start\" and \"Recording format\"."},
+        footerHeading = "%n", footer = {"Exit status: 0 the file was processed (bad inputs are reported on their "
+                + "own lines); 1 the engine failed; 2 a usage error, or a file or store that cannot be used."})
+public final class ReplayCommand implements Callable<Integer> {
     static final int PROGRESS_THRESHOLD = 1000;
 
-    static final String USAGE = "usage: java -jar keytrail.jar replay FILE.jsonl [--store DIR]\n"
-            + "  FILE.jsonl   a recording, one input object per line (design section 10)\n"
-            + "  --store DIR  keep the store in DIR (created if missing; a later replay continues from it);\n"
-            + "               without it a throwaway store is used and deleted at the end";
+    @Spec
+    CommandSpec spec;
 
-    private ReplayCommand() {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.jsonl",
+            description = "a recording, one input object per line")
+    Path file;
+
+    @Option(names = "--store", paramLabel = "DIR", description = {"keep the store in DIR (created if missing; a "
+            + "later replay continues from it); without it a throwaway store is used and deleted at the end"})
+    Path store;
+
+    private final KeytrailCli.Io io;
+
+    ReplayCommand(KeytrailCli.Io io) {
+        this.io = io;
     }
 
     public static int run(String[] args) {
@@ -58,60 +82,55 @@ public final class ReplayCommand {
 
     /** @param tempParent where the throwaway store is created ({@code null}: the system's temp directory) */
     static int run(String[] args, PrintStream stdout, PrintStream stderr, Path tempParent) {
-        Path file = null;
-        Path store = null;
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if ("--help".equals(arg) || "-h".equals(arg)) {
-                stderr.println(USAGE);
-                return 0;
-            } else if ("--store".equals(arg)) {
-                if (i + 1 >= args.length || args[i + 1].isEmpty()) {
-                    stderr.println("replay: --store needs a directory");
-                    return usage(stderr);
-                }
-                store = Path.of(args[++i]);
-            } else if (arg.startsWith("--store=") && arg.length() > "--store=".length()) {
-                store = Path.of(arg.substring("--store=".length()));
-            } else if (file == null && !arg.startsWith("-")) {
-                file = Path.of(arg);
-            } else {
-                stderr.println("replay: unexpected argument " + arg);
-                return usage(stderr);
-            }
-        }
+        return KeytrailCli.execute(args, new KeytrailCli.Io(stdout, stderr, tempParent));
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream stderr = io.err();
         if (file == null) {
-            stderr.println("replay: no recording given");
-            return usage(stderr);
+            throw new ParameterException(spec.commandLine(), "no recording given");
+        }
+        if (store != null && store.toString().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--store needs a directory");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            stderr.println("replay: cannot read " + file + (Files.isDirectory(file) ? " (a directory)" : " (no such file)"));
-            return 2;
+            stderr.println("replay: cannot read " + file + (Files.isDirectory(file) ? " (a directory)"
+                    : Files.exists(file) ? " (not a readable file)" : " (no such file)"));
+            return KeytrailCli.USAGE;
         }
         boolean throwaway = store == null;
         Path dir;
         try {
-            dir = !throwaway ? Files.createDirectories(store) : tempParent == null
-                    ? Files.createTempDirectory("keytrail-replay-") : Files.createTempDirectory(tempParent, "keytrail-replay-");
+            dir = !throwaway ? Files.createDirectories(store) : io.tempParent() == null
+                    ? Files.createTempDirectory("keytrail-replay-")
+                    : Files.createTempDirectory(io.tempParent(), "keytrail-replay-");
         } catch (IOException e) {
-            stderr.println("replay: cannot use " + store + " as the store: " + e);
-            return 2;
+            stderr.println("replay: cannot use " + store + " as the store: "
+                    + (Files.exists(store) && !Files.isDirectory(store) ? "it is not a directory" : e.toString()));
+            return KeytrailCli.USAGE;
         }
         PrintStream systemOut = System.out;
-        // Libraries that print to System.out must not mix with the result lines.
-        System.setOut(stderr);
         // Not closed: standard output belongs to the caller.
-        Writer out = new OutputStreamWriter(stdout, StandardCharsets.UTF_8);
-        try (ConfigurableApplicationContext context = CliContext.start(dir)) {
-            replay(context, file, out);
-            return 0;
+        Writer out = new OutputStreamWriter(io.out(), StandardCharsets.UTF_8);
+        try {
+            CliContext.check(dir, false);
+            // Libraries that print to System.out must not mix with the result lines.
+            System.setOut(stderr);
+            try (ConfigurableApplicationContext context = CliContext.start(dir, "replay", stderr)) {
+                replay(context, file, out, stderr);
+                return KeytrailCli.OK;
+            }
+        } catch (CliContext.UnusableStore e) {
+            stderr.println("replay: " + e.getMessage());
+            return KeytrailCli.USAGE;
         } catch (IOException e) {
             stderr.println("replay: cannot read " + file + ": " + e.getMessage());
-            return 2;
+            return KeytrailCli.USAGE;
         } catch (RuntimeException e) {
             stderr.println("replay: the engine failed (store " + dir.toAbsolutePath() + "): " + e);
             e.printStackTrace(stderr);
-            return 1;
+            return KeytrailCli.ENGINE_FAILED;
         } finally {
             System.setOut(systemOut);
             if (throwaway) {
@@ -192,11 +211,6 @@ public final class ReplayCommand {
         error.put("code", RefusalCode.INVALID_INPUT.name());
         error.put("message", message);
         return out;
-    }
-
-    private static int usage(PrintStream err) {
-        err.println(USAGE);
-        return 2;
     }
 
     private static void deleteTree(Path dir) {
