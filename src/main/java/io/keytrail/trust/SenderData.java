@@ -14,8 +14,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 @JsonSerialize(using = SenderDataJson.Serializer.class)
 @JsonDeserialize(using = SenderDataJson.Deserializer.class)
 public sealed interface SenderData
-        permits SenderData.UnknownDevice, SenderData.DeviceInfo, SenderData.VerificationViolation,
-        SenderData.SenderUnverified, SenderData.SenderVerified {
+        permits SenderData.UnknownDevice, SenderData.DeviceInfo, SenderData.CrossSigned {
 
     /** The one definition of the trust ranks (design section 2), used by the aggregate, trust and queries. */
     int UNKNOWN_DEVICE_RANK = 0;
@@ -95,57 +94,46 @@ public sealed interface SenderData
         }
     }
 
+    /**
+     * The three states in which cross-signing proved who created the session: the owner's user id, the
+     * device and the MSK ({@link #known()}, also the {@link #signer()}) are recorded.
+     */
+    sealed interface CrossSigned extends SenderData
+            permits VerificationViolation, SenderUnverified, SenderVerified {
+        KnownSenderData known();
+
+        @Override
+        default Optional<String> userId() {
+            return Optional.of(known().userId());
+        }
+
+        @Override
+        default Optional<KnownSenderData> signer() {
+            return Optional.of(known());
+        }
+    }
+
     /** Cross-signed by the owner's current MSK, which is not verified, but an earlier MSK was. */
-    record VerificationViolation(KnownSenderData known) implements SenderData {
+    record VerificationViolation(KnownSenderData known) implements CrossSigned {
         @Override
         public int rank() {
             return VERIFICATION_VIOLATION_RANK;
         }
-
-        @Override
-        public Optional<String> userId() {
-            return Optional.of(known.userId());
-        }
-
-        @Override
-        public Optional<KnownSenderData> signer() {
-            return Optional.of(known);
-        }
     }
 
     /** Cross-signed by the owner's current MSK, trusted on first use. */
-    record SenderUnverified(KnownSenderData known) implements SenderData {
+    record SenderUnverified(KnownSenderData known) implements CrossSigned {
         @Override
         public int rank() {
             return SENDER_UNVERIFIED_RANK;
         }
-
-        @Override
-        public Optional<String> userId() {
-            return Optional.of(known.userId());
-        }
-
-        @Override
-        public Optional<KnownSenderData> signer() {
-            return Optional.of(known);
-        }
     }
 
     /** Cross-signed by an MSK that the local user verified. */
-    record SenderVerified(KnownSenderData known) implements SenderData {
+    record SenderVerified(KnownSenderData known) implements CrossSigned {
         @Override
         public int rank() {
             return SENDER_VERIFIED_RANK;
-        }
-
-        @Override
-        public Optional<String> userId() {
-            return Optional.of(known.userId());
-        }
-
-        @Override
-        public Optional<KnownSenderData> signer() {
-            return Optional.of(known);
         }
     }
 }
