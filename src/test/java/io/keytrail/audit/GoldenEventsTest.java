@@ -7,35 +7,43 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.axonframework.serialization.Revision;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.SimpleSerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.keytrail.identity.IdentityEvents;
 import io.keytrail.session.SessionEvents;
 
 /**
- * Golden files pin the stored JSON of every event at revision 1 (ADR 0007): each file is read back into
- * its event, and today's event serializes to exactly the file's bytes. A change to an event's fields,
- * to a field's type or to a codec that alters the stored form fails here; it needs a new revision and an
- * upcaster, not a new golden file.
+ * Golden files pin the stored JSON of every event (ADR 0007): {@code events/<Event>.rev<n>.json} holds the
+ * payload exactly as revision n stored it. Every revision's file is read back into today's event, and
+ * today's event serializes to exactly the bytes of the file of its current {@code @Revision}. A change to
+ * an event's fields, to a field's type or to a codec that alters the stored form fails here: it needs the
+ * next revision (and an upcaster when old payloads no longer read as they are), and a new file for that
+ * revision written by {@link #main}; the files of earlier revisions never change.
  *
  * <p>The serializer is Axon's {@link JacksonSerializer} over an object mapper configured as Spring Boot's
  * (the one Axon's auto-configuration picks up for {@code axon.serializer.events: jackson});
  * {@link GoldenEventsStoreTest} proves the application's own event serializer writes the same bytes.
  */
 class GoldenEventsTest {
-    private static final JacksonSerializer SERIALIZER = JacksonSerializer.builder()
+    static final JacksonSerializer SERIALIZER = JacksonSerializer.builder()
             .objectMapper(Jackson2ObjectMapperBuilder.json()
                     // Spring Boot's defaults (spring.jackson.serialization): instants as ISO-8601 text.
                     .featuresToDisable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS,
@@ -47,60 +55,85 @@ class GoldenEventsTest {
         return GoldenEvents.all().keySet().stream();
     }
 
-    @ParameterizedTest
-    @MethodSource("eventNames")
-    void goldenFile_deserializesIntoTheEvent(String name) throws IOException {
+    /** Every (event, revision) from 1 to the event's current revision. */
+    static Stream<Arguments> eventRevisions() {
+        return GoldenEvents.all().entrySet().stream().flatMap(e -> IntStream
+                .rangeClosed(1, currentRevision(e.getValue().getClass()))
+                .mapToObj(revision -> Arguments.of(e.getKey(), revision)));
+    }
+
+    @ParameterizedTest(name = "{0} revision {1}")
+    @MethodSource("eventRevisions")
+    void goldenFileOfEachRevision_readsBackIntoTheEvent(String name, int revision) throws IOException {
         Object expected = GoldenEvents.all().get(name);
-        SerializedObject<byte[]> stored = new SimpleSerializedObject<>(golden(name), byte[].class,
-                new SimpleSerializedType(expected.getClass().getName(), "1"));
+        byte[] file = golden(name, revision);
+        SerializedObject<byte[]> stored = new SimpleSerializedObject<>(file, byte[].class,
+                new SimpleSerializedType(expected.getClass().getName(), Integer.toString(revision)));
 
         Object read = SERIALIZER.<byte[], Object>deserialize(stored);
 
         assertThat(read).isInstanceOf(expected.getClass());
-        // Events hold JSON trees and sender data; compare their serialized form field by field.
-        com.fasterxml.jackson.databind.JsonNode readTree = SERIALIZER.getObjectMapper().valueToTree(read);
-        com.fasterxml.jackson.databind.JsonNode expectedTree = SERIALIZER.getObjectMapper().valueToTree(expected);
-        assertThat(readTree).isEqualTo(expectedTree);
+        // Events hold JSON trees and sender data: compare their serialized form, field by field.
+        JsonNode readTree = SERIALIZER.getObjectMapper().valueToTree(read);
+        JsonNode expectedTree = SERIALIZER.getObjectMapper().valueToTree(expected);
+        if (revision == currentRevision(expected.getClass())) {
+            assertThat(readTree).isEqualTo(expectedTree);
+        } else {
+            // An older revision: every field it stored reads back as today's event has it.
+            JsonNode fileTree = SERIALIZER.getObjectMapper().readTree(file);
+            for (Iterator<String> fields = fileTree.fieldNames(); fields.hasNext(); ) {
+                String field = fields.next();
+                assertThat(readTree.get(field)).as(field).isEqualTo(expectedTree.get(field));
+            }
+        }
     }
 
     @ParameterizedTest
     @MethodSource("eventNames")
-    void event_serializesToExactlyTheGoldenBytes(String name) throws IOException {
+    void event_serializesToExactlyTheGoldenBytesOfItsCurrentRevision(String name) throws IOException {
         Object event = GoldenEvents.all().get(name);
+        int revision = currentRevision(event.getClass());
 
         SerializedObject<byte[]> written = SERIALIZER.serialize(event, byte[].class);
 
-        assertThat(written.getType().getRevision()).isEqualTo("1");
+        assertThat(written.getType().getRevision()).isEqualTo(Integer.toString(revision));
         assertThat(new String(written.getData(), StandardCharsets.UTF_8))
-                .isEqualTo(new String(golden(name), StandardCharsets.UTF_8));
+                .isEqualTo(new String(golden(name, revision), StandardCharsets.UTF_8));
     }
 
     @Test
-    void everyEventTypeHasAGoldenFile() {
+    void everyEventTypeHasAGoldenInstance() {
         List<String> declared = Stream.of(SessionEvents.class, IdentityEvents.class)
                 .flatMap(c -> Stream.of(c.getDeclaredClasses()))
-                .filter(c -> c.isAnnotationPresent(org.axonframework.serialization.Revision.class))
+                .filter(c -> c.isAnnotationPresent(Revision.class))
                 .map(Class::getSimpleName)
                 .toList();
 
         assertThat(GoldenEvents.all().keySet()).containsExactlyInAnyOrderElementsOf(declared);
     }
 
-    private static byte[] golden(String name) throws IOException {
-        try (InputStream in = GoldenEventsTest.class.getResourceAsStream("/events/" + name + ".rev1.json")) {
-            assertThat(in).as("golden file events/%s.rev1.json", name).isNotNull();
+    static int currentRevision(Class<?> eventType) {
+        return Integer.parseInt(eventType.getAnnotation(Revision.class).value());
+    }
+
+    static byte[] golden(String name, int revision) throws IOException {
+        String path = "/events/" + name + ".rev" + revision + ".json";
+        try (InputStream in = GoldenEventsTest.class.getResourceAsStream(path)) {
+            assertThat(in).as("golden file %s", path).isNotNull();
             return in.readAllBytes();
         }
     }
 
     /**
-     * Writes the golden files of today's events into the directory given as the argument. Only for a
-     * new event type or a new revision (as {@code <Name>.rev<n>.json}); a revision-1 file never changes.
+     * Writes the golden file of each event's current revision into the directory given as the argument
+     * (src/test/resources/events). Only for a new event type or a new revision: an existing file never changes.
      */
     public static void main(String[] args) throws IOException {
         for (Map.Entry<String, Object> e : GoldenEvents.all().entrySet()) {
-            Files.write(Path.of(args[0], e.getKey() + ".rev1.json"),
-                    SERIALIZER.serialize(e.getValue(), byte[].class).getData());
+            Path file = Path.of(args[0], e.getKey() + ".rev" + currentRevision(e.getValue().getClass()) + ".json");
+            if (!Files.exists(file)) {
+                Files.write(file, SERIALIZER.serialize(e.getValue(), byte[].class).getData());
+            }
         }
     }
 }
