@@ -107,8 +107,7 @@ public class DecisionReverifier {
                     "sender data moved from rank " + e.previous().rank() + " to " + e.current().rank());
         }
         if (e.rule() == Rule.MSK_VERIFIED) {
-            KnownSenderData before = e.previous().rank() < SenderData.SENDER_VERIFIED_RANK
-                    ? e.previous().signer().orElse(null) : null;
+            KnownSenderData before = e.previous().signerAwaitingVerification().orElse(null);
             boolean ok = before != null && e.current() instanceof SenderData.SenderVerified v
                     && v.known().equals(before)
                     && verified.contains(before.userId() + "|" + before.masterKey().toBase64());

@@ -230,8 +230,7 @@ public class MegolmSession {
         if (state.discarded()) {
             return;
         }
-        KnownSenderData known = state.senderData().rank() < SenderData.SENDER_VERIFIED_RANK
-                ? state.senderData().signer().orElse(null) : null;
+        KnownSenderData known = state.senderData().signerAwaitingVerification().orElse(null);
         if (known != null && known.userId().equals(cmd.userId()) && known.masterKey().toBase64().equals(cmd.masterKey())) {
             apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(),
                     new SenderData.SenderVerified(known),

@@ -38,6 +38,14 @@ public sealed interface SenderData
         return Optional.empty();
     }
 
+    /**
+     * The signer whose MSK, once verified by the local user, upgrades this state to {@code SenderVerified}
+     * (design 9.3): present for {@code VerificationViolation} and {@code SenderUnverified} only.
+     */
+    default Optional<KnownSenderData> signerAwaitingVerification() {
+        return rank() < SENDER_VERIFIED_RANK ? signer() : Optional.empty();
+    }
+
     /** True for sessions whose sender cannot be proven by design (imported, forwarded, pre-sender-data). */
     default boolean legacySession() {
         return false;

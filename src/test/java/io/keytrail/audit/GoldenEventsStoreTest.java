@@ -10,15 +10,14 @@ import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
+
+import io.keytrail.EngineSpringTest;
 
 /**
  * The application's own event serializer (the bean Axon stores events with) writes exactly the golden
  * bytes, so the plain {@link GoldenEventsTest} pins what the store really holds.
  */
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class GoldenEventsStoreTest {
     @Autowired
     @Qualifier("eventSerializer")

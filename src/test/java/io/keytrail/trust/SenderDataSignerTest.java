@@ -20,6 +20,15 @@ class SenderDataSignerTest {
     }
 
     @Test
+    void onlyCrossSignedStatesBelowSenderVerified_awaitVerificationOfTheirSigner() {
+        assertThat(Samples.violation().signerAwaitingVerification()).contains(Samples.known());
+        assertThat(Samples.unverified().signerAwaitingVerification()).contains(Samples.known());
+        assertThat(Samples.verified().signerAwaitingVerification()).isEmpty();
+        assertThat(Samples.deviceInfo(false).signerAwaitingVerification()).isEmpty();
+        assertThat(Samples.unknown(false, false).signerAwaitingVerification()).isEmpty();
+    }
+
+    @Test
     void ranks_followTheTrustOrderOfDesignSection2() {
         assertThat(Samples.unknown(false, false).rank()).isEqualTo(SenderData.UNKNOWN_DEVICE_RANK).isEqualTo(0);
         assertThat(Samples.deviceInfo(false).rank()).isEqualTo(SenderData.DEVICE_INFO_RANK).isEqualTo(1);
