@@ -1,6 +1,7 @@
 package io.keytrail.api;
 
 import java.io.IOException;
+import java.util.concurrent.Semaphore;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -18,13 +19,17 @@ import io.keytrail.errors.RefusalCode;
  * No request body larger than its limit is read: a declared {@code Content-Length} over it is refused
  * at once, and a chunked body stops being read at the first byte past it ({@link BodyTooLargeException}).
  * {@code POST /api/v1/inputs} may carry import inputs and so gets the larger limit; whether a body that
- * large really holds one is checked after parsing ({@link RequestBodies}).
+ * large really holds one is checked after parsing ({@link ApiController}). Only
+ * {@code keytrail.limits.large-bodies-at-once} such large bodies are read at a time; one more is
+ * answered 503 {@code UNAVAILABLE} at once, so a burst of big imports cannot exhaust the heap.
  */
 class BodyLimitFilter extends OncePerRequestFilter {
     private final HttpLimits limits;
+    private final Semaphore largeBodies;
 
     BodyLimitFilter(HttpLimits limits) {
         this.limits = limits;
+        this.largeBodies = new Semaphore(limits.largeBodiesAtOnce());
     }
 
     /** The most bytes this request's body may have. */
@@ -43,7 +48,25 @@ class BodyLimitFilter extends OncePerRequestFilter {
             ErrorBodies.write(response, 413, RefusalCode.TOO_LARGE, tooLarge(limit));
             return;
         }
-        chain.doFilter(new Bounded(request, limit), response);
+        long length = request.getContentLengthLong();
+        boolean large = limit > limits.body().toBytes()
+                && (length > limits.body().toBytes() || length < 0 && request.getHeader("Transfer-Encoding") != null);
+        if (!large) {
+            chain.doFilter(new Bounded(request, limit), response);
+            return;
+        }
+        if (!largeBodies.tryAcquire()) {
+            response.setHeader("Retry-After", "5");
+            response.setHeader("Connection", "close");
+            ErrorBodies.write(response, 503, RefusalCode.UNAVAILABLE, "as many large requests as allowed at once are"
+                    + " being read (keytrail.limits.large-bodies-at-once); send this one again shortly");
+            return;
+        }
+        try {
+            chain.doFilter(new Bounded(request, limit), response);
+        } finally {
+            largeBodies.release();
+        }
     }
 
     static String tooLarge(long limit) {

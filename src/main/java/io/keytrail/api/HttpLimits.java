@@ -10,13 +10,16 @@ import org.springframework.util.unit.DataSize;
  * @param body        the largest request body, except one with import inputs
  * @param importBody  the largest request body that holds import inputs (key exports, backups)
  * @param batchInputs the most inputs in one array
+ * @param largeBodiesAtOnce how many requests with a body over {@code body} (or of unknown length) may
+ *                    be read at once: each may take a few times {@code importBody} of memory
  */
 @ConfigurationProperties(prefix = "keytrail.limits")
-record HttpLimits(DataSize body, DataSize importBody, Integer batchInputs) {
+record HttpLimits(DataSize body, DataSize importBody, Integer batchInputs, Integer largeBodiesAtOnce) {
     HttpLimits {
         body = body == null ? DataSize.ofMegabytes(1) : body;
         importBody = importBody == null ? DataSize.ofMegabytes(64) : importBody;
         batchInputs = batchInputs == null ? 1_000 : batchInputs;
+        largeBodiesAtOnce = largeBodiesAtOnce == null ? 2 : Math.max(1, largeBodiesAtOnce);
         if (importBody.compareTo(body) < 0) {
             importBody = body;
         }
@@ -24,6 +27,6 @@ record HttpLimits(DataSize body, DataSize importBody, Integer batchInputs) {
 
     /** The defaults of design 11. */
     static HttpLimits defaults() {
-        return new HttpLimits(null, null, null);
+        return new HttpLimits(null, null, null, null);
     }
 }

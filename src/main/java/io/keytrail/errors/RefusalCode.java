@@ -39,7 +39,7 @@ public enum RefusalCode {
     FORBIDDEN(403),
     /** A request body or batch over its limit ({@code keytrail.limits.*}): refused before the work. */
     TOO_LARGE(413),
-    /** The service is shutting down: the input was not processed; send it again later. */
+    /** Not processed now (the service is stopping, or too many large bodies at once): send it again later. */
     UNAVAILABLE(503);
 
     private final int httpStatus;

@@ -3,6 +3,7 @@ package io.keytrail.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -37,6 +40,9 @@ class ApiAccessTest {
 
     @Autowired
     Keytrail keytrail;
+
+    @Autowired
+    ServletWebServerApplicationContext web;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -123,6 +129,8 @@ class ApiAccessTest {
     void theServiceBindsToLoopbackByDefault() {
         assertThat(server.getAddress()).isNotNull();
         assertThat(server.getAddress().isLoopbackAddress()).isTrue();
+        Object bound = ((TomcatWebServer) web.getWebServer()).getTomcat().getConnector().getProperty("address");
+        assertThat(bound).isInstanceOfSatisfying(InetAddress.class, a -> assertThat(a.isLoopbackAddress()).isTrue());
     }
 
     @Test
