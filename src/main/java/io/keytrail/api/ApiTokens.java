@@ -97,14 +97,14 @@ final class ApiTokens {
             } catch (FileAlreadyExistsException e) {
                 Properties existing = read(path);
                 log.info("HTTP API tokens: read from {}; send one as 'Authorization: Bearer <token>'",
-                        path.toAbsolutePath());
+                        path.toAbsolutePath().normalize());
                 return existing;
             }
             try (Writer out = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
                 tokens.store(out, "Keytrail HTTP API bearer tokens (admin-token: export, re-verification; keep secret)");
             }
             log.info("HTTP API tokens: generated into {} (owner-only); send one as 'Authorization: Bearer <token>'",
-                    path.toAbsolutePath());
+                    path.toAbsolutePath().normalize());
             return tokens;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the API token file " + path.toAbsolutePath(), e);

@@ -71,6 +71,13 @@ class HttpErrorContractTest {
     }
 
     @Test
+    void trace_isRefusedInTheErrorShape_withoutEchoingTheRequest() throws Exception {
+        RawHttp.Answer answer = http().send("TRACE", "/api/v1/inputs", USER, null);
+        assertError(answer, 405, "INVALID_INPUT");
+        assertThat(answer.body()).doesNotContain(USER);
+    }
+
+    @Test
     void missingBody_is400() throws Exception {
         assertError(http().send("POST", "/api/v1/inputs", USER, new byte[0]), 400, "INVALID_INPUT");
         assertError(http().send("POST", "/api/v1/decrypt", USER, new byte[0]), 400, "INVALID_INPUT");
