@@ -13,15 +13,14 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
+
+import io.keytrail.EngineSpringTest;
 
 /** A batch whose client has gone stops at the next input instead of running on for nobody (issue 9). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@EngineSpringTest
 @ExtendWith(OutputCaptureExtension.class)
 class BatchClientGoneTest {
     private static final Pattern STOPPED = Pattern.compile("client left during a batch of 1000 inputs; stopped after (\\d+)");

@@ -8,19 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.keytrail.EngineSpringTest;
 
 /**
  * One error contract (design 10-11): every error from every layer (ours, Spring's, Tomcat's) is
  * {@code {"error":{"code","message"}}}, 4xx where the request is at fault, with nothing of the internals;
  * every body is bounded and strictly UTF-8.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@EngineSpringTest
 class HttpErrorContractTest {
     private static final String USER = ApiTestTokens.USER;
 
