@@ -1,19 +1,24 @@
 package io.keytrail.api;
 
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.errors.RefusalCode;
@@ -22,39 +27,101 @@ import io.keytrail.imports.KeyExportService;
 import io.keytrail.directory.SessionView;
 
 /**
- * HTTP API (design section 10). Bodies are read as text and parsed strictly by {@link JsonInput}, so
- * malformed JSON and duplicate keys get the same clear error as in a recording.
+ * HTTP API (design sections 10 and 11). Bodies are read as bytes within their limit, decoded strictly
+ * as UTF-8 and parsed strictly by {@link JsonInput} ({@link RequestBodies}), so invalid UTF-8, malformed
+ * JSON and duplicate keys get the same clear error as in a recording.
  */
 @RestController
 @RequestMapping(path = "/api/v1", produces = "application/json")
 public class ApiController {
+    private static final Logger log = LoggerFactory.getLogger(ApiController.class);
     private final ObjectMapper mapper;
     private final InputProcessor processor;
     private final Keytrail keytrail;
+    private final HttpLimits limits;
+    private final ShutdownSignal shutdown;
 
-    public ApiController(ObjectMapper mapper, InputProcessor processor, Keytrail keytrail) {
+    ApiController(ObjectMapper mapper, InputProcessor processor, Keytrail keytrail, HttpLimits limits,
+                  ShutdownSignal shutdown) {
         this.mapper = mapper;
         this.processor = processor;
         this.keytrail = keytrail;
+        this.limits = limits;
+        this.shutdown = shutdown;
     }
 
     /**
      * One input object, answered with its result object (or an error and a 4xx status); or an array
-     * of them, answered with an array of {@code {"result"}} / {@code {"error"}} objects in order.
+     * of them, answered with an array of {@code {"result"}} / {@code {"error"}} objects in order,
+     * streamed as each input is done (a client that leaves stops the batch at the next input).
      */
     @PostMapping(path = "/inputs", consumes = "application/json")
-    public ResponseEntity<JsonNode> inputs(@RequestBody String body) {
-        JsonNode input = parse(body);
+    public ResponseEntity<JsonNode> inputs(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        byte[] bytes = RequestBodies.bytes(request);
+        JsonNode input = RequestBodies.parse(RequestBodies.text(bytes));
+        checkLimits(input, bytes.length);
         if (input.isArray()) {
-            ArrayNode out = mapper.createArrayNode();
-            input.forEach(item -> out.add(withCounts(item, Outcomes.run(mapper, processor, item))));
-            return ResponseEntity.ok(out);
+            streamBatch(input, response);
+            return null;
         }
+        return single(input);
+    }
+
+    private ResponseEntity<JsonNode> single(JsonNode input) {
         ObjectNode outcome = withCounts(input, Outcomes.run(mapper, processor, input));
         if (outcome.has("error")) {
             return ResponseEntity.status(statusOf(outcome.path("error").path("code").asText())).body(outcome);
         }
         return ResponseEntity.ok(outcome);
+    }
+
+    private void streamBatch(JsonNode inputs, HttpServletResponse response) throws IOException {
+        response.setStatus(200);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        JsonGenerator out = mapper.getFactory().createGenerator(response.getOutputStream());
+        out.writeStartArray();
+        InputBatch.Result result = InputBatch.run(inputs, item -> withCounts(item, Outcomes.run(mapper, processor, item)),
+                shutdown::stopping, outcome -> {
+                    out.writeTree(outcome);
+                    out.flush();
+                    response.flushBuffer();
+                });
+        if (result.clientGone()) {
+            log.info("client left during a batch of {} inputs; stopped after {}", inputs.size(), result.processed());
+            return;
+        }
+        out.writeEndArray();
+        out.close();
+    }
+
+    /**
+     * Design 11: a body over {@code keytrail.limits.body} must hold an import input (those alone may be
+     * up to {@code keytrail.limits.import-body}), and an array has at most
+     * {@code keytrail.limits.batch-inputs} inputs. Checked before any input runs.
+     */
+    private void checkLimits(JsonNode input, long bodyBytes) {
+        if (input.isArray() && input.size() > limits.batchInputs()) {
+            throw new RefusalException(RefusalCode.TOO_LARGE, "an array of " + input.size() + " inputs; at most "
+                    + limits.batchInputs() + " in one request (keytrail.limits.batch-inputs): send several requests");
+        }
+        if (bodyBytes > limits.body().toBytes() && !containsImport(input)) {
+            throw new RefusalException(RefusalCode.TOO_LARGE, "the request body is larger than "
+                    + limits.body().toBytes() + " bytes (keytrail.limits.body); only bodies with import inputs may be"
+                    + " up to " + limits.importBody().toBytes() + " bytes (keytrail.limits.import-body)");
+        }
+    }
+
+    private static boolean containsImport(JsonNode input) {
+        if (input.isArray()) {
+            for (JsonNode item : input) {
+                if (InputProcessor.IMPORT_TYPES.contains(item.path("type").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return InputProcessor.IMPORT_TYPES.contains(input.path("type").asText());
     }
 
     /**
@@ -76,10 +143,9 @@ public class ApiController {
      */
     @PostMapping(path = "/export", consumes = "application/json",
             produces = {MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
-    public ResponseEntity<?> export(@RequestBody String body) {
+    public ResponseEntity<?> export(HttpServletRequest request) {
         try {
-            JsonNode request = parse(body);
-            ExportRequest parsed = ExportRequest.parse(request);
+            ExportRequest parsed = ExportRequest.parse(RequestBodies.json(request));
             KeyExportService.ExportedFile file = keytrail.exportRoomKeys(parsed.passphrase(), parsed.selection(),
                     parsed.rounds());
             return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
@@ -93,8 +159,8 @@ public class ApiController {
 
     /** {@code {"room_id","policy","event"}}: the decrypt input without its type. */
     @PostMapping(path = "/decrypt", consumes = "application/json")
-    public ResponseEntity<JsonNode> decrypt(@RequestBody String body) {
-        JsonNode input = parse(body);
+    public ResponseEntity<JsonNode> decrypt(HttpServletRequest request) {
+        JsonNode input = RequestBodies.json(request);
         if (!input.isObject()) {
             throw RefusalException.invalidInput("the body must be {\"room_id\",\"policy\",\"event\"}");
         }
@@ -104,7 +170,7 @@ public class ApiController {
         }
         ObjectNode typed = ((ObjectNode) input).deepCopy();
         typed.put("type", "decrypt");
-        return inputs(typed.toString());
+        return single(typed);
     }
 
     /**
@@ -130,14 +196,6 @@ public class ApiController {
         out.put("imported", view.imported());
         out.put("discarded", discarded);
         return out;
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return JsonInput.parse(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            throw RefusalException.invalidInput("the body is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 
     private ObjectNode errorBody(RefusalException e) {

@@ -19,7 +19,7 @@ import io.keytrail.crypto.UnpaddedBase64;
 import io.keytrail.session.SessionKeyVault;
 
 @Configuration
-@EnableConfigurationProperties(KeytrailProperties.class)
+@EnableConfigurationProperties({KeytrailProperties.class, ApiProperties.class, HttpLimits.class})
 public class EngineConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * [--rounds N] > keys.txt}: writes a key export file of the store's sessions (all that are not
  * discarded, or the chosen rooms/sessions) to standard output; everything else goes to standard error.
  * The passphrase comes from a file so that it never shows in the process list or the shell history.
- * The rounds are checked where the HTTP export checks them ({@link KeyExportService#export}).
+ * The rounds are held between the floor and the ceiling of every interface ({@link ExportRequest#checkRounds}).
  */
 @Command(name = "export", synopsisHeading = "usage: ",
         customSynopsis = "java -jar keytrail.jar export --store DIR --passphrase-file FILE [--room ROOM]..."
@@ -69,6 +69,11 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream stdout = io.out();
         PrintStream stderr = io.err();
+        if (rounds < ExportRequest.MIN_ROUNDS || rounds > ExportRequest.MAX_ROUNDS) {
+            stderr.println("export: --rounds must be between " + ExportRequest.MIN_ROUNDS + " and "
+                    + ExportRequest.MAX_ROUNDS + " (default " + KeyExportFile.DEFAULT_ROUNDS + ")");
+            return KeytrailCli.USAGE;
+        }
         String passphrase;
         try {
             CliContext.check(store, true);

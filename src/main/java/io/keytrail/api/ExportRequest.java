@@ -16,6 +16,10 @@ import io.keytrail.imports.KeyExportService;
  * {@code session_ids} (optional arrays of strings).
  */
 record ExportRequest(String passphrase, int rounds, KeyExportService.Selection selection) {
+    /** The spec's recommended minimum: fewer rounds make a stolen export file cheap to brute-force. */
+    static final int MIN_ROUNDS = KeyExportFile.MIN_RECOMMENDED_ROUNDS;
+    /** Twenty times the default: more would let one request keep a core busy for minutes. */
+    static final int MAX_ROUNDS = KeyExportFile.MAX_ROUNDS;
     private static final Set<String> FIELDS = Set.of("passphrase", "rounds", "room_ids", "session_ids");
 
     @Override
@@ -48,8 +52,21 @@ record ExportRequest(String passphrase, int rounds, KeyExportService.Selection s
             }
             rounds = roundsNode.intValue();
         }
+        checkRounds(rounds);
         return new ExportRequest(passphrase.textValue(), rounds,
                 new KeyExportService.Selection(strings(body, "room_ids"), strings(body, "session_ids")));
+    }
+
+    /**
+     * Every interface (HTTP, facade, CLI) writes exports with between {@link #MIN_ROUNDS} and
+     * {@link #MAX_ROUNDS} PBKDF2 rounds (design 11).
+     */
+    static int checkRounds(int rounds) {
+        if (rounds < MIN_ROUNDS || rounds > MAX_ROUNDS) {
+            throw RefusalException.invalidInput("\"rounds\" must be between " + MIN_ROUNDS + " and " + MAX_ROUNDS
+                    + " (default " + KeyExportFile.DEFAULT_ROUNDS + ", as other clients)");
+        }
+        return rounds;
     }
 
     private static Set<String> strings(JsonNode body, String field) {

@@ -101,11 +101,12 @@ public class Keytrail {
     /**
      * A key export file of the chosen sessions that other Matrix clients can import.
      *
-     * @param rounds PBKDF2 rounds, {@link io.keytrail.crypto.export.KeyExportFile#DEFAULT_ROUNDS} as other clients
+     * @param rounds PBKDF2 rounds, {@link io.keytrail.crypto.export.KeyExportFile#DEFAULT_ROUNDS} as other
+     *               clients; between 100,000 and 10,000,000, else {@code INVALID_INPUT}
      */
     public KeyExportService.ExportedFile exportRoomKeys(String passphrase, KeyExportService.Selection selection,
                                                         int rounds) {
-        return exports.export(passphrase, selection, rounds);
+        return exports.export(passphrase, selection, ExportRequest.checkRounds(rounds));
     }
 
     public Optional<SessionView> session(String roomId, String sessionId) {

@@ -32,7 +32,15 @@ public enum RefusalCode {
     /** The policy refuses the sender's verification level; the refusal names that level. */
     SENDER_IDENTITY_NOT_TRUSTED(403),
     /** A bug, not bad input: the message says nothing about the internals. */
-    INTERNAL_ERROR(500);
+    INTERNAL_ERROR(500),
+    /** An HTTP call without a valid {@code Authorization: Bearer} token (design 11). */
+    UNAUTHORIZED(401),
+    /** An HTTP call whose token lacks the right (an admin operation with the user token). */
+    FORBIDDEN(403),
+    /** A request body or batch over its limit ({@code keytrail.limits.*}): refused before the work. */
+    TOO_LARGE(413),
+    /** Not processed now (the service is stopping, or too many large bodies at once): send it again later. */
+    UNAVAILABLE(503);
 
     private final int httpStatus;
 

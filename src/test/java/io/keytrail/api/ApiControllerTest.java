@@ -41,6 +41,7 @@ class ApiControllerTest {
     }
 
     private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        request.header("Authorization", ApiTestTokens.bearer(ApiTestTokens.USER));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));

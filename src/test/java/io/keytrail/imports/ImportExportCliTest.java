@@ -84,7 +84,7 @@ class ImportExportCliTest {
         Path passphrase = dir.resolve("passphrase.txt");
         Files.writeString(passphrase, "out-pass\n");
         Captured export = capture(() -> ExportCommand.run(new String[] {"export", "--store", store.toString(),
-                "--passphrase-file", passphrase.toString(), "--room", roomId, "--rounds", "1000"}));
+                "--passphrase-file", passphrase.toString(), "--room", roomId, "--rounds", "100000"}));
 
         assertThat(export.exitCode()).isZero();
         assertThat(export.out()).startsWith(KeyExportFile.HEADER);

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.EngineSpringTest;
+import io.keytrail.api.ApiTestTokens;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.imports.ImportFixtures.Sender;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -34,8 +35,11 @@ class ImportHttpTest {
 
     private final TestAccount alice = account("alice");
 
+    /** Exports need the admin token; inputs take the user token. */
     private MvcResult postJson(String path, JsonNode body) throws Exception {
-        return mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(body.toString())).andReturn();
+        String token = path.equals("/api/v1/export") ? ApiTestTokens.ADMIN : ApiTestTokens.USER;
+        return mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(body.toString())
+                .header("Authorization", ApiTestTokens.bearer(token))).andReturn();
     }
 
     private static JsonNode json(MvcResult result) throws Exception {
@@ -57,7 +61,7 @@ class ImportHttpTest {
         assertThat(result.path("counts")).isEqualTo(JSON.objectNode().put("imported", 2).put("failed", 1));
         assertThat(result.path("imported")).hasSize(2);
 
-        ObjectNode request = JSON.objectNode().put("passphrase", "other pass").put("rounds", 1000);
+        ObjectNode request = JSON.objectNode().put("passphrase", "other pass").put("rounds", 100_000);
         request.putArray("room_ids").add(roomId);
         MvcResult exported = postJson("/api/v1/export", request);
 
@@ -83,7 +87,7 @@ class ImportHttpTest {
         assertThat(noPassphrase.getResponse().getStatus()).isEqualTo(400);
         assertThat(json(noPassphrase).at("/error/code").asText()).isEqualTo("INVALID_INPUT");
 
-        ObjectNode unknown = JSON.objectNode().put("passphrase", "p").put("rounds", 10);
+        ObjectNode unknown = JSON.objectNode().put("passphrase", "p").put("rounds", 100_000);
         unknown.putArray("session_ids").add("nosuchsession");
         MvcResult missing = postJson("/api/v1/export", unknown);
         assertThat(missing.getResponse().getStatus()).isEqualTo(404);

@@ -80,11 +80,11 @@ class KeyExportRoundTripTest {
         entry.withArray("forwarding_curve25519_key_chain").add(alice.device("DEV").curve25519().toBase64());
         keytrail.process(importRoomKeys(entry, exportEntry(elsewhere, 0, bob)));
 
-        ExportedFile file = keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(roomId), Set.of()), 1000);
+        ExportedFile file = keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(roomId), Set.of()), 100_000);
 
         assertThat(file.sessionCount()).isEqualTo(2);
         assertThat(file.text()).startsWith(KeyExportFile.HEADER + "\n").endsWith(KeyExportFile.FOOTER + "\n");
-        assertThat(roundsOf(file.text())).isEqualTo(1000);
+        assertThat(roundsOf(file.text())).isEqualTo(100_000);
         Map<String, ExportedRoomKey> keys = read(file).stream()
                 .collect(Collectors.toMap(ExportedRoomKey::sessionId, Function.identity()));
         assertThat(keys).containsOnlyKeys(received.sessionId(), imported.sessionId());
@@ -109,9 +109,9 @@ class KeyExportRoundTripTest {
         Sender b = new Sender(room(), 1);
         keytrail.process(importRoomKeys(exportEntry(a, 0, bob), exportEntry(b, 0, bob)));
 
-        assertThat(read(keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(), Set.of(b.sessionId())), 10)))
+        assertThat(read(keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(), Set.of(b.sessionId())), 100_000)))
                 .extracting(ExportedRoomKey::sessionId).containsExactly(b.sessionId());
-        List<ExportedRoomKey> all = read(keytrail.exportRoomKeys(PASSPHRASE, Selection.ALL, 10));
+        List<ExportedRoomKey> all = read(keytrail.exportRoomKeys(PASSPHRASE, Selection.ALL, 100_000));
         assertThat(all).extracting(ExportedRoomKey::sessionId).contains(a.sessionId(), b.sessionId());
         assertThat(all).allSatisfy(k -> assertThat(keytrail.session(k.roomId(), k.sessionId()).orElseThrow()
                 .discarded()).isFalse());
@@ -119,9 +119,9 @@ class KeyExportRoundTripTest {
 
     @Test
     void exportRequests_thatCannotBeMet_areRefused() {
-        assertThatThrownBy(() -> keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(), Set.of("nosuchsession")), 10))
+        assertThatThrownBy(() -> keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(), Set.of("nosuchsession")), 100_000))
                 .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.UNKNOWN_SESSION));
-        assertThatThrownBy(() -> keytrail.exportRoomKeys("", Selection.ALL, 10))
+        assertThatThrownBy(() -> keytrail.exportRoomKeys("", Selection.ALL, 100_000))
                 .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT));
         assertThatThrownBy(() -> keytrail.exportRoomKeys(PASSPHRASE, Selection.ALL, 0))
                 .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT));
@@ -132,7 +132,7 @@ class KeyExportRoundTripTest {
         String roomId = room();
         Sender s = new Sender(roomId, 3);
         keytrail.process(roomKey(alice, ME, s, 0, Optional.empty()));
-        ExportedFile file = keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(roomId), Set.of()), 1000);
+        ExportedFile file = keytrail.exportRoomKeys(PASSPHRASE, new Selection(Set.of(roomId), Set.of()), 100_000);
 
         try (ConfigurableApplicationContext fresh = new SpringApplicationBuilder(KeytrailApplication.class)
                 .web(WebApplicationType.NONE).profiles("test")

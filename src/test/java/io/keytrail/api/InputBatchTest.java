@@ -1,0 +1,79 @@
+package io.keytrail.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A batch stops when its client is gone, and answers UNAVAILABLE for what it did not begin at shutdown. */
+class InputBatchTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ArrayNode inputs(int count) {
+        ArrayNode inputs = JSON.createArrayNode();
+        for (int i = 0; i < count; i++) {
+            inputs.add(JSON.createObjectNode().put("n", i));
+        }
+        return inputs;
+    }
+
+    private static ObjectNode result(JsonNode input) {
+        ObjectNode out = JSON.createObjectNode();
+        out.set("result", input);
+        return out;
+    }
+
+    @Test
+    void aClientThatLeaves_stopsTheBatchAtTheNextWrite() {
+        List<JsonNode> processed = new ArrayList<>();
+
+        InputBatch.Result result = InputBatch.run(inputs(1000), input -> {
+            processed.add(input);
+            return result(input);
+        }, () -> false, outcome -> {
+            if (outcome.at("/result/n").intValue() == 2) {
+                throw new IOException("Broken pipe");
+            }
+        });
+
+        assertThat(result.clientGone()).isTrue();
+        assertThat(result.processed()).isEqualTo(3);
+        assertThat(processed).hasSize(3);
+    }
+
+    @Test
+    void atShutdown_theInputInHandFinishes_andTheRestAreAnsweredUnavailableUnprocessed() throws Exception {
+        AtomicBoolean stopping = new AtomicBoolean();
+        List<ObjectNode> answers = new ArrayList<>();
+
+        InputBatch.Result result = InputBatch.run(inputs(5), input -> {
+            if (input.get("n").intValue() == 1) {
+                stopping.set(true);
+            }
+            return result(input);
+        }, stopping::get, answers::add);
+
+        assertThat(result.processed()).isEqualTo(2);
+        assertThat(result.clientGone()).isFalse();
+        assertThat(answers).hasSize(5);
+        assertThat(answers.subList(0, 2)).allMatch(a -> a.has("result"));
+        assertThat(answers.subList(2, 5)).allMatch(a -> "UNAVAILABLE".equals(a.at("/error/code").textValue()));
+    }
+
+    @Test
+    void aBatchThatEndsNormally_processesEveryInputInOrder() {
+        List<ObjectNode> answers = new ArrayList<>();
+        InputBatch.Result result = InputBatch.run(inputs(4), InputBatchTest::result, () -> false, answers::add);
+        assertThat(result).isEqualTo(new InputBatch.Result(4, false));
+        assertThat(answers).extracting(a -> a.at("/result/n").intValue()).containsExactly(0, 1, 2, 3);
+    }
+}
