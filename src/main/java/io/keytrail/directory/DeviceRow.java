@@ -22,17 +22,26 @@ public class DeviceRow {
     @Column(nullable = false, length = 65535)
     private String json;
     private boolean tainted;
+    /** The device's cross-signing as checked on arrival ({@code trust.DeviceStanding} as JSON), or null. */
+    @Column(length = 65535)
+    private String standingJson;
 
     protected DeviceRow() {
     }
 
     public DeviceRow(String userId, String deviceId, String curve25519, String json, boolean tainted) {
+        this(userId, deviceId, curve25519, json, tainted, null);
+    }
+
+    public DeviceRow(String userId, String deviceId, String curve25519, String json, boolean tainted,
+                     String standingJson) {
         this.id = userId + "|" + deviceId;
         this.userId = userId;
         this.deviceId = deviceId;
         this.curve25519 = curve25519;
         this.json = json;
         this.tainted = tainted;
+        this.standingJson = standingJson;
     }
 
     public String getUserId() {
@@ -53,5 +62,9 @@ public class DeviceRow {
 
     public boolean isTainted() {
         return tainted;
+    }
+
+    public String getStandingJson() {
+        return standingJson;
     }
 }

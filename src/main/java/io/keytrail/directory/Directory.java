@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.keytrail.session.DecisionEvidence;
+import io.keytrail.trust.DeviceStanding;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -29,27 +30,28 @@ public class Directory {
 
     /**
      * The local evidence about a creator: the sender's own device with that curve25519 key (never
-     * another user's) and the sender's accepted identity. A device whose trust rests on refused
-     * material is left out of the evidence.
+     * another user's), with its cross-signing as checked on arrival, and the sender's accepted identity.
+     * A device whose trust rests on refused material stays in the evidence with that standing: the
+     * finder turns it into a discard that carries the refused key.
      */
     public DecisionEvidence evidenceFor(String sender, String senderKey) {
-        return creator(sender, senderKey).evidence();
-    }
-
-    /** The local evidence about a creator, and whether its device is tainted: one read of the device list. */
-    public record Creator(DecisionEvidence evidence, boolean tainted) {
-    }
-
-    public Creator creator(String sender, String senderKey) {
-        Optional<DeviceRow> found = deviceOf(sender, senderKey);
-        DeviceRow device = found.filter(d -> !d.isTainted()).orElse(null);
+        Optional<DeviceRow> device = deviceOf(sender, senderKey);
         Optional<IdentityRow> identity = identities.findById(sender).filter(i -> i.getMasterKeyJson() != null);
-        DecisionEvidence evidence = new DecisionEvidence(null, device == null ? null : JsonText.read(device.getJson()),
+        return new DecisionEvidence(null, device.map(d -> JsonText.read(d.getJson())).orElse(null),
                 identity.map(i -> JsonText.read(i.getMasterKeyJson())).orElse(null),
                 identity.map(i -> JsonText.read(i.getSelfSigningKeyJson())).orElse(null),
                 identity.map(IdentityRow::isVerified).orElse(false),
-                identity.map(IdentityRow::isPreviouslyVerified).orElse(false));
-        return new Creator(evidence, found.map(DeviceRow::isTainted).orElse(false));
+                identity.map(IdentityRow::isPreviouslyVerified).orElse(false),
+                device.map(Directory::standing).orElse(null));
+    }
+
+    private static DeviceStanding standing(DeviceRow device) {
+        DeviceStanding recorded = JsonText.readValue(device.getStandingJson(), DeviceStanding.class);
+        if (recorded == null && device.isTainted()) {
+            // Recorded before standings existed: the refused key itself is in that response's KeysRejected.
+            return new DeviceStanding(DeviceStanding.Kind.RELIES_ON_REFUSED_KEY, null, null, "NOT_RECORDED", null);
+        }
+        return recorded;
     }
 
     private Optional<DeviceRow> deviceOf(String sender, String senderKey) {

@@ -50,7 +50,7 @@ public class DirectoryProjection {
         for (Map.Entry<String, ObjectNode> d : e.devices().entrySet()) {
             String curve = d.getValue().path("keys").path("curve25519:" + d.getKey()).textValue();
             devices.save(new DeviceRow(e.userId(), d.getKey(), curve, JsonText.write(d.getValue()),
-                    e.taintedDeviceIds().contains(d.getKey())));
+                    e.taintedDeviceIds().contains(d.getKey()), JsonText.writeValue(e.standings().get(d.getKey()))));
         }
     }
 

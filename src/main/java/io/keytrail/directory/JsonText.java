@@ -16,6 +16,26 @@ public final class JsonText {
         return node == null ? null : node.toString();
     }
 
+    /** A value (a record of the read model, such as a device standing) as JSON text; null stays null. */
+    public static String writeValue(Object value) {
+        try {
+            return value == null ? null : MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    public static <T> T readValue(String text, Class<T> type) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("directory holds malformed JSON", e);
+        }
+    }
+
     public static ObjectNode read(String text) {
         return (ObjectNode) parse(text);
     }

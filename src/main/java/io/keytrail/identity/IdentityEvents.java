@@ -9,6 +9,8 @@ import org.axonframework.serialization.Revision;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.trust.DeviceStanding;
+
 /**
  * Events of the per-user identity aggregate. Immutable and versioned: change them only with a new
  * revision and an upcaster.
@@ -30,12 +32,22 @@ public final class IdentityEvents {
     /**
      * A user's devices as of a {@code /keys/query} response. When {@code listed}, {@code devices} is the
      * full list (a device absent is gone); otherwise the response had no device list for the user and
-     * {@code devices} repeats the list we kept.
+     * {@code devices} repeats the list we kept. {@code standings} holds each listed device's cross-signing as
+     * checked on arrival (by device id); events written before it existed read with an empty map.
      */
     @Revision("1")
     public record DeviceKeysFetched(String userId, Instant requestedAt, boolean listed, Map<String, ObjectNode> devices,
                                     Set<String> added, Set<String> changed, Set<String> removed,
-                                    Set<String> taintedDeviceIds) {
+                                    Set<String> taintedDeviceIds, Map<String, DeviceStanding> standings) {
+        public DeviceKeysFetched {
+            standings = standings == null ? Map.of() : Map.copyOf(standings);
+        }
+
+        public DeviceKeysFetched(String userId, Instant requestedAt, boolean listed, Map<String, ObjectNode> devices,
+                                 Set<String> added, Set<String> changed, Set<String> removed,
+                                 Set<String> taintedDeviceIds) {
+            this(userId, requestedAt, listed, devices, added, changed, removed, taintedDeviceIds, Map.of());
+        }
     }
 
     /** A new or changed cross-signing identity was accepted (SSK validly signed by the MSK). */

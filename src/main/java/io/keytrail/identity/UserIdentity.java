@@ -107,7 +107,7 @@ public class UserIdentity {
         Set<String> removed = new HashSet<>(devices.keySet());
         removed.removeAll(snapshot.devices().keySet());
         apply(new DeviceKeysFetched(cmd.userId(), cmd.requestedAt(), true, snapshot.devices(), added, changed, removed,
-                snapshot.taintedDeviceIds()));
+                snapshot.taintedDeviceIds(), snapshot.standings()));
     }
 
     @CommandHandler

@@ -30,7 +30,6 @@ import io.keytrail.matrix.RoomKeyPayload;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.ReceiveOutcome;
 import io.keytrail.session.RoomKeyRefusedException;
-import io.keytrail.session.SessionCommands.DiscardSession;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionRef;
@@ -82,8 +81,7 @@ public class RoomKeyIntake {
     private SessionView decide(RoomKeyPayload payload, InboundGroupSession session, Curve25519PublicKey olmKey) {
         String creatorKey = olmKey.toBase64();
         SessionRef ref = new SessionRef(payload.roomId(), payload.sessionId());
-        Directory.Creator creator = directory.creator(payload.sender(), creatorKey);
-        DecisionEvidence evidence = creator.evidence();
+        DecisionEvidence evidence = directory.evidenceFor(payload.sender(), creatorKey);
         var senderDeviceKeys = payload.senderDeviceKeys().map(k -> k.json()).orElse(null);
         ReceiveSession command = new ReceiveSession(ref.aggregateId(), payload.roomId(), payload.sessionId(),
                 payload.sender(), creatorKey, payload.claimedEd25519().toBase64(), payload.sharedHistory(),
@@ -100,14 +98,9 @@ public class RoomKeyIntake {
         if (outcome != null && outcome.refused()) {
             throw new RefusalException(outcome.refusedCode(), outcome.detail());
         }
+        // A discard (tampering found by the decision, or a copy of a session discarded earlier) is the
+        // aggregate's answer, with its evidence; the room key is refused to the caller either way.
         SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
-        // Only a session whose trust could rest on the refused keys is discarded, as KeysIntake does: one
-        // already cross-signed by an earlier, valid chain keeps its trust when it is shared again.
-        if (creator.tainted() && row.getRank() < SenderData.SENDER_UNVERIFIED_RANK) {
-            dispatch.send(new DiscardSession(ref.aggregateId(), "TAMPERING",
-                    "the creator device's cross-signing rests on refused (tampered) keys"));
-            row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
-        }
         if (row.isDiscarded()) {
             throw new RefusalException(RefusalCode.SESSION_DISCARDED,
                     "the session was discarded on arrival: its sender's keys show evidence of tampering");

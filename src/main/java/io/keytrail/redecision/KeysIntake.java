@@ -38,7 +38,6 @@ import io.keytrail.identity.UserKeysSnapshot;
 import io.keytrail.matrix.CrossSigningKey;
 import io.keytrail.matrix.SignatureCheck;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
-import io.keytrail.session.SessionCommands.DiscardSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
 import io.keytrail.session.Trigger;
 
@@ -121,18 +120,12 @@ public class KeysIntake implements KeysQueryRecorder {
     private void redecideFor(UserKeysSnapshot snapshot, Changes changes) {
         String userId = snapshot.userId();
         List<DeviceRow> devices = directory.devicesOf(userId);
-        Set<String> taintedKeys = devices.stream().filter(DeviceRow::isTainted).map(DeviceRow::getCurve25519)
-                .filter(Objects::nonNull).collect(Collectors.toSet());
         Set<String> curveKeys = devices.stream().map(DeviceRow::getCurve25519).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
+        // A device that relies on a refused SSK is in the evidence with that standing: the session's own
+        // decision discards it (with the refused key as evidence) or keeps it (already cross-signed).
         for (SessionRow row : changes.track(directory.sessionsBelowSenderUnverified(curveKeys))) {
-            if (!userId.equals(row.getSender())) {
-                continue;
-            }
-            if (taintedKeys.contains(row.getSenderKey())) {
-                commands.send(new DiscardSession(row.getAggregateId(), "TAMPERING",
-                        "the creator device's cross-signing rests on refused (tampered) keys of " + userId));
-            } else {
+            if (userId.equals(row.getSender())) {
                 commands.send(new RedecideSenderData(row.getAggregateId(),
                         directory.evidenceFor(userId, row.getSenderKey()), Trigger.DEVICE_KEYS_FETCHED));
             }

@@ -19,7 +19,9 @@ import io.keytrail.matrix.CrossSigningKey;
 import io.keytrail.matrix.KeysQueryResponse;
 import io.keytrail.matrix.MatrixFormatException;
 import io.keytrail.matrix.Rejection;
+import io.keytrail.matrix.SelfSigningCheck;
 import io.keytrail.matrix.UserKeys;
+import io.keytrail.trust.DeviceStanding;
 
 /** Turns a validated {@code /keys/query} response into the per-user snapshots the identity aggregate records. */
 final class KeysQuerySnapshots {
@@ -43,9 +45,12 @@ final class KeysQuerySnapshots {
     private static UserKeysSnapshot snapshot(UserKeys user) {
         Map<String, ObjectNode> devices = new LinkedHashMap<>();
         Set<String> tainted = new HashSet<>();
+        Map<String, DeviceStanding> standings = new LinkedHashMap<>();
         for (Map.Entry<String, AcceptedDevice> d : user.devices().entrySet()) {
             devices.put(d.getKey(), d.getValue().keys().json());
-            if (d.getValue().reliesOnTamperedKey()) {
+            DeviceStanding standing = standing(d.getValue(), user);
+            standings.put(d.getKey(), standing);
+            if (standing.tainted()) {
                 tainted.add(d.getKey());
             }
         }
@@ -59,6 +64,26 @@ final class KeysQuerySnapshots {
                 user.masterKey().map(CrossSigningKey::json).orElse(null),
                 user.selfSigningKey().map(CrossSigningKey::json).orElse(null),
                 user.userSigningKey().map(CrossSigningKey::json).orElse(null),
-                identityRefused, rejections, tainted);
+                identityRefused, rejections, tainted, standings);
+    }
+
+    /**
+     * The device's cross-signing as the validator checked it (the one check of its SSK signature),
+     * with the refused SSK and the MSK that failed to sign it, as received, when the device relies on it.
+     */
+    private static DeviceStanding standing(AcceptedDevice device, UserKeys user) {
+        SelfSigningCheck check = device.selfSigning();
+        if (check instanceof SelfSigningCheck.ByAcceptedKey accepted) {
+            return DeviceStanding.checked(accepted.keyId(), accepted.signature());
+        }
+        if (check instanceof SelfSigningCheck.ByRejectedKey refused && device.reliesOnTamperedKey()) {
+            ObjectNode refusedKey = user.rejections().stream()
+                    .filter(r -> r.what().equals(Rejection.SELF_SIGNING_KEY) && r.reason() == refused.sskRejectedFor()
+                            && r.json() instanceof ObjectNode)
+                    .map(r -> (ObjectNode) r.json()).findFirst().orElse(null);
+            return DeviceStanding.reliesOnRefusedKey(refused.keyId(), refusedKey, refused.sskRejectedFor().name(),
+                    user.masterKey().map(CrossSigningKey::json).orElse(null));
+        }
+        return DeviceStanding.unchecked();
     }
 }

@@ -13,7 +13,6 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
-import io.keytrail.session.SessionCommands.DiscardSession;
 import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
@@ -35,10 +34,9 @@ import io.keytrail.trust.SessionMerge;
 /**
  * One inbound Megolm session: who created it (sender data) and its earliest known ratchet, sealed.
  *
- * <p>The aggregate only decides and applies. The rules come from {@code io.keytrail.trust}; this class
- * enforces how sender data may change after reception (design section 5): the state recorded at
- * reception is never rewritten, later changes only move up in rank, and the two exceptions
- * (tampering, a proven key mismatch) discard the session.
+ * <p>The aggregate only applies. What was decided comes from {@link SenderDataFinder}, and what the session
+ * does with it (record, keep, merge, discard, refuse) from the change rule {@link SenderDataChange}
+ * (design section 5), tampering and its "already cross-signed keeps its trust" exemption included.
  */
 @Aggregate
 public class MegolmSession {
@@ -56,22 +54,25 @@ public class MegolmSession {
         Decision decision = SenderDataFinder.decide(
                 cmd.evidence().toEvidence(cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(), false));
         if (!state.exists()) {
-            receiveFirstCopy(cmd, decision, vault);
+            receiveFirstCopy(cmd, SenderDataChange.onReceipt(null, decision), vault);
             return ReceiveOutcome.ACCEPTED;
         }
         return receiveAnotherCopy(cmd, decision, vault);
     }
 
-    private void receiveFirstCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
+    private void receiveFirstCopy(ReceiveSession cmd, SenderDataChange.Action action, SessionKeyVault vault) {
         String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
-        if (decision instanceof Decision.Rejected r) {
+        DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys());
+        if (action instanceof SenderDataChange.Refuse r) {
             throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule());
-        } else if (decision instanceof Decision.Decided d) {
-            apply(received(cmd, sealed, d.senderData(), d.rule()));
+        } else if (action instanceof SenderDataChange.Record r) {
+            apply(received(cmd, sealed, r.senderData(), r.rule()));
         } else {
-            Decision.Tampered t = (Decision.Tampered) decision;
-            apply(received(cmd, sealed, SenderData.unknown(), t.rule()));
-            apply(discardedForTampering(t, cmd.evidence()));
+            // Stored, then discarded at once: the discard and its evidence are on record, and any
+            // later copy of the session is refused.
+            SenderDataChange.Discard d = (SenderDataChange.Discard) action;
+            apply(received(cmd, sealed, SenderData.unknown(), d.rule()));
+            apply(new SessionDiscarded(cmd.roomId(), cmd.sessionId(), d.reason(), d.rule(), d.detail(), evidence));
         }
     }
 
@@ -93,19 +94,14 @@ public class MegolmSession {
             return refuse(cmd, RefusalCode.INVALID_SESSION_KEY,
                     "the offered ratchet does not belong to the session we hold (unconnected copy)");
         }
-        if (decision instanceof Decision.Rejected r) {
+        SenderDataChange.Action action = SenderDataChange.onReceipt(state.senderData(), decision);
+        if (action instanceof SenderDataChange.Refuse r) {
             return refuse(cmd, r.code(), r.detail());
-        } else if (decision instanceof Decision.Tampered t) {
-            if (state.senderData().rank() < SenderData.SENDER_UNVERIFIED_RANK) {
-                apply(discardedForTampering(t, cmd.evidence()));
-            } else {
-                // Our trust came from an earlier, valid chain and does not rest on the tampered keys
-                // (design 3.7): the copy vouches for nothing, but its ratchet may still be better.
-                merge(cmd, ratchet, new Decision.Decided(SenderData.unknown(), t.rule(), java.util.Optional.empty()),
-                        vault);
-            }
+        } else if (action instanceof SenderDataChange.Discard d) {
+            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.reason(), d.rule(), d.detail(),
+                    cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         } else {
-            merge(cmd, ratchet, (Decision.Decided) decision, vault);
+            merge(cmd, ratchet, (SenderDataChange.Merge) action, vault);
         }
         return ReceiveOutcome.ACCEPTED;
     }
@@ -115,11 +111,11 @@ public class MegolmSession {
      * When an authenticated copy wins over an imported session, the session is received anew: from
      * now on its creator is the one Olm authenticated, not the import's claim.
      */
-    private void merge(ReceiveSession cmd, RatchetComparison ratchet, Decision.Decided offered,
+    private void merge(ReceiveSession cmd, RatchetComparison ratchet, SenderDataChange.Merge offered,
                        SessionKeyVault vault) {
-        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.senderData(), state.senderData());
+        SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.offered(), state.senderData());
         if (!outcome.changesSession()) {
-            apply(new SessionCopyKept(state.roomId(), state.sessionId(), ratchet, offered.senderData()));
+            apply(new SessionCopyKept(state.roomId(), state.sessionId(), ratchet, offered.offered()));
             return;
         }
         if (state.imported() && outcome.takesNewSenderData()) {
@@ -128,7 +124,7 @@ public class MegolmSession {
             apply(new SessionReceived(state.roomId(), state.sessionId(), cmd.sender(), cmd.senderKey(),
                     cmd.claimedEd25519(),
                     cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : state.firstKnownIndex(), sealed,
-                    offered.senderData(), offered.rule(),
+                    offered.offered(), offered.rule(),
                     cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
             return;
         }
@@ -140,8 +136,8 @@ public class MegolmSession {
         }
         // The merge table takes the new copy whole at equal trust; the recorded sender data still only
         // moves up in rank (design 5): an equal-rank copy must not swap one DeviceInfo's keys for another's.
-        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(state.senderData(), offered.senderData())) {
-            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), offered.senderData(),
+        if (outcome.takesNewSenderData() && SenderDataChange.isAllowed(state.senderData(), offered.offered())) {
+            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), offered.offered(),
                     offered.rule(), Trigger.RE_RECEIPT, cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         }
     }
@@ -205,18 +201,12 @@ public class MegolmSession {
         DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(state.senderDeviceKeys());
         Decision decision = SenderDataFinder.decide(evidence.toEvidence(state.sender(), state.senderKey(),
                 state.claimedEd25519(), state.imported()));
-        if (decision instanceof Decision.Decided d) {
-            if (SenderDataChange.isAllowed(state.senderData(), d.senderData())) {
-                apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), d.senderData(),
-                        d.rule(),
-                        cmd.trigger(), evidence));
-            }
-        } else if (decision instanceof Decision.Tampered t) {
-            apply(discardedForTampering(t, evidence));
-        } else {
-            Decision.Rejected r = (Decision.Rejected) decision;
-            apply(new SessionDiscarded(state.roomId(), state.sessionId(), r.code().name(), r.rule(), r.detail(),
-                    evidence));
+        SenderDataChange.Action action = SenderDataChange.onRedecision(state.senderData(), decision);
+        if (action instanceof SenderDataChange.Record r) {
+            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), r.senderData(),
+                    r.rule(), cmd.trigger(), evidence));
+        } else if (action instanceof SenderDataChange.Discard d) {
+            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.reason(), d.rule(), d.detail(), evidence));
         }
     }
 
@@ -235,19 +225,6 @@ public class MegolmSession {
             apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(),
                     new SenderData.SenderVerified(known),
                     Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null));
-        }
-    }
-
-    private SessionDiscarded discardedForTampering(Decision.Tampered t, DecisionEvidence evidence) {
-        return new SessionDiscarded(state.roomId(), state.sessionId(), "TAMPERING", t.rule(),
-                t.what() + " (" + t.keyId() + "): " + t.detail(), evidence);
-    }
-
-    @CommandHandler
-    public void handle(DiscardSession cmd) {
-        if (!state.discarded()) {
-            apply(new SessionDiscarded(state.roomId(), state.sessionId(), cmd.reason(), Rule.TAINTED_DEVICE,
-                    cmd.detail(), null));
         }
     }
 

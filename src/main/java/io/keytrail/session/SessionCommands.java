@@ -55,8 +55,4 @@ public final class SessionCommands {
      */
     public record ApplyMasterKeyVerification(@TargetAggregateIdentifier String id, String userId, String masterKey) {
     }
-
-    /** Evidence of tampering touches this session's creator: discard it. */
-    public record DiscardSession(@TargetAggregateIdentifier String id, String reason, String detail) {
-    }
 }

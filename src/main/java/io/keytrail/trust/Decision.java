@@ -19,10 +19,18 @@ public sealed interface Decision {
     }
 
     /**
-     * A cross-signing signature that should be valid is not: tampering. The session is discarded.
+     * Evidence of tampering: a cross-signing signature that should be valid is not, or the device's
+     * cross-signing rests on a key refused for one. A session that depends on it is discarded
+     * ({@link SenderDataChange}).
      *
-     * @param keyId the key id whose signature failed, e.g. {@code ed25519:<ssk>}
+     * @param keyId    the key id whose signature failed or that was refused, e.g. {@code ed25519:<ssk>}
+     * @param standing the device's standing from arrival that shows it (with the refused key as received),
+     *                 or null when the finder found the bad signature itself
      */
-    record Tampered(Rule rule, String what, String keyId, String detail) implements Decision {
+    record Tampered(Rule rule, String what, String keyId, String detail, DeviceStanding standing)
+            implements Decision {
+        public Tampered(Rule rule, String what, String keyId, String detail) {
+            this(rule, what, keyId, detail, null);
+        }
     }
 }

@@ -11,44 +11,64 @@ import io.keytrail.matrix.DeviceKeys;
 import io.keytrail.matrix.SignatureCheck;
 
 /**
- * The sender-data decision (design section 3, steps 3-7). Pure: no I/O, no framework, no clock.
+ * The sender-data decision (design section 3, steps 3-7), tampering included. Pure: no I/O, no
+ * framework, no clock. Steps are numbered K1..K8 so they are not confused with matrix-rust-sdk's
+ * lettered flowchart (reference 2.1), whose letters name other steps; {@link Rule#step()} gives the step.
  *
  * <pre>
- * A  Candidates: the MSC4147 sender_device_keys, and the device among the sender's OWN devices whose
+ * K1 Candidates: the MSC4147 sender_device_keys, and the device among the sender's OWN devices whose
  *    curve25519 key is the Olm sender key.
  *    sender_device_keys of another user, or with a bad self-signature ------ Rejected   SENDER_DEVICE_KEYS_INVALID
- * B  No candidate?
+ * K2 No candidate?
  *      imported session ------------------- UnknownDevice{legacy=true}                 IMPORTED_NO_DEVICE
  *      otherwise (the slow lane starts) --- UnknownDevice{legacy=false}                NO_DEVICE
- *    Steps C-H run for each candidate; the most trusted answer wins, except that a rejection or
+ *    Steps K3-K8 run for each candidate; the most trusted answer wins, except that a rejection or
  *    evidence of tampering from any candidate wins over everything (we fail closed).
- * C  Imported session? --------------------- UnknownDevice{legacy=true, owner_check_failed=true}
+ * K3 Imported session? --------------------- UnknownDevice{legacy=true, owner_check_failed=true}
  *                                                                                      IMPORTED_NOT_OWNER
- * D  Device ed25519 = claimed ed25519 and device curve25519 = Olm sender key?
+ * K4 Device ed25519 = claimed ed25519 and device curve25519 = Olm sender key?
  *      no ----------------------------------- Rejected MISMATCHED_IDENTITY_KEYS       OWNER_CHECK_MISMATCH
- * E  Owner's cross-signing identity known (same user id, with an SSK)?
+ * K5 Device standing (from arrival): validly signed by an SSK refused for a bad MSK signature?
+ *      yes ---------------------------------- Tampered, with the refused SSK          TAINTED_DEVICE
+ * K6 Owner's cross-signing identity known (same user id, with an SSK)?
  *      no ----------------------------------- DeviceInfo                               NO_OWNER_IDENTITY
- * F  Device signature by the owner's current SSK?
+ * K7 Device signature by the owner's current SSK?
  *      INVALID ------------------------------ Tampered                                 CROSS_SIGNING_SIGNATURE_INVALID
  *      ABSENT (none, or an older SSK's) ----- DeviceInfo                               NOT_CROSS_SIGNED
- * G  VALID, and we verified this MSK -------- SenderVerified                           CROSS_SIGNED_VERIFIED
+ * K8 VALID, and we verified this MSK -------- SenderVerified                           CROSS_SIGNED_VERIFIED
  *    VALID, an earlier MSK was verified ----- VerificationViolation                    CROSS_SIGNED_PREVIOUSLY_VERIFIED
- * H  VALID, never verified (TOFU) ----------- SenderUnverified                         CROSS_SIGNED_UNVERIFIED
+ *    VALID, never verified (TOFU) ----------- SenderUnverified                         CROSS_SIGNED_UNVERIFIED
  * </pre>
  *
+ * <p>What the session does with the answer (record, keep, discard, refuse) is the change rule,
+ * {@link SenderDataChange}, not this class.
+ *
+ * <p><b>Each signature is checked once.</b>
+ * <ul>
+ * <li>MSK -> SSK: on arrival, in {@code matrix.KeysQueryValidator}. An {@link OwnerIdentity} only exists
+ *     once its SSK was found validly signed by its MSK; an SSK refused for a bad MSK signature reaches this
+ *     class only as a device's {@link DeviceStanding} (K5). Not re-checked here.</li>
+ * <li>SSK -> device, for a device from {@code /keys/query}: on arrival, in {@code KeysQueryValidator}, against
+ *     the SSK of the same response; the result is the device's {@link DeviceStanding} in the evidence, and
+ *     K5/K7 read it. K7 verifies a signature itself only for a device copy that was never checked against
+ *     the owner's current SSK: MSC4147 {@code sender_device_keys} (they arrive with the room key, not
+ *     through {@code /keys/query}), and a stored device whose standing was recorded against another SSK
+ *     (the identity changed in a response that did not list devices) or before standings were recorded.</li>
+ * </ul>
+ *
  * <p>Differences from matrix-rust-sdk, on purpose: an imported session keeps {@code legacy_session=true}
- * when its claimed device is known (C; upstream writes {@code legacy_session=false}, reference 7.1,
+ * when its claimed device is known (K3; upstream writes {@code legacy_session=false}, reference 7.1,
  * design 6 and 9.4); an invalid signature under the current SSK's key id is tampering, not "unsigned"
- * (F; design 3.7 and 9.6); both the MSC4147 keys and the stored device are judged (design 3.3), where
- * upstream uses only the MSC4147 keys when present. The SSK itself is not re-checked here: an
- * {@link OwnerIdentity} only exists once its SSK was found validly signed by its MSK.
+ * (K7; design 3.7 and 9.6), and so is a device that relies on an SSK refused for tampering (K5);
+ * both the MSC4147 keys and the stored device are judged (design 3.3), where upstream uses only the
+ * MSC4147 keys when present.
  */
 public final class SenderDataFinder {
     private SenderDataFinder() {
     }
 
     public static Decision decide(Evidence evidence) {
-        // A: the sender's own devices only: a device of another user sharing the curve key proves nothing.
+        // K1: the sender's own devices only: a device of another user sharing the curve key proves nothing.
         List<DeviceKeys> candidates = new ArrayList<>();
         if (evidence.senderDeviceKeys().isPresent()) {
             DeviceKeys shipped = evidence.senderDeviceKeys().get();
@@ -65,7 +85,7 @@ public final class SenderDataFinder {
                 candidates.add(device);
             }
         }
-        // B
+        // K2
         if (candidates.isEmpty()) {
             return evidence.imported()
                     ? decided(new SenderData.UnknownDevice(true, false), Rule.IMPORTED_NO_DEVICE, null)
@@ -82,11 +102,11 @@ public final class SenderDataFinder {
     }
 
     private static Decision decideFor(DeviceKeys device, Evidence evidence) {
-        // C: an import's creator keys are claims nobody authenticated, so no device can own it.
+        // K3: an import's creator keys are claims nobody authenticated, so no device can own it.
         if (evidence.imported()) {
             return decided(new SenderData.UnknownDevice(true, true), Rule.IMPORTED_NOT_OWNER, device);
         }
-        // D: the Olm layer authenticated only the curve key; a device whose ed25519 differs from the
+        // K4: the Olm layer authenticated only the curve key; a device whose ed25519 differs from the
         // claimed one would let its owner vouch for a session someone else created.
         if (!device.ed25519().equals(evidence.claimedEd25519())
                 || !device.curve25519().equals(evidence.olmSenderKey())) {
@@ -95,7 +115,18 @@ public final class SenderDataFinder {
                     + " and curve25519 " + device.curve25519() + ", but the session claims ed25519 "
                     + evidence.claimedEd25519() + " and came from Olm sender key " + evidence.olmSenderKey());
         }
-        // E
+        // K5: a device vouched for only by an SSK whose MSK signature is forged or altered would lend its
+        // session the trust of a chain nobody honest produced (design 3.7: "evidence of tampering so we
+        // discard those sessions"), whatever identity we held before.
+        Optional<DeviceStanding> standing = evidence.standingOf(device);
+        if (standing.isPresent() && standing.get().tainted()) {
+            DeviceStanding s = standing.get();
+            return new Decision.Tampered(Rule.TAINTED_DEVICE, "device_keys:" + device.deviceId(),
+                    s.selfSigningKeyId(), "device keys of " + device.userId() + "/" + device.deviceId()
+                            + " are signed by self-signing key " + s.selfSigningKeyId() + ", refused ("
+                            + s.refusedFor() + ")", s);
+        }
+        // K6
         Optional<OwnerIdentity> identity = evidence.ownerIdentity()
                 .filter(i -> i.userId().equals(device.userId()) && i.masterKey() != null && i.selfSigningKey() != null);
         if (identity.isEmpty()) {
@@ -103,18 +134,21 @@ public final class SenderDataFinder {
         }
         OwnerIdentity owner = identity.get();
         CrossSigningKey ssk = owner.selfSigningKey();
-        // F: a signature filed under the current SSK's key id that does not verify is forged or altered,
-        // never "merely unsigned" (design 3.7); one by another SSK is just stale.
-        SignatureCheck signature = device.signatureBy(device.userId(), ssk.publicKey());
+        // K7: a signature filed under the current SSK's key id that does not verify is forged or altered,
+        // never "merely unsigned" (design 3.7); one by another SSK is just stale. Checked on arrival when
+        // the device came through /keys/query with this SSK; otherwise (MSC4147 keys) here, once.
+        SignatureCheck signature = standing.flatMap(s -> s.signatureBy(ssk.keyId()))
+                .orElseGet(() -> device.signatureBy(device.userId(), ssk.publicKey()));
         if (signature == SignatureCheck.INVALID) {
             return new Decision.Tampered(Rule.CROSS_SIGNING_SIGNATURE_INVALID, "device_keys:" + device.deviceId(),
                     ssk.keyId(), "device keys of " + device.userId() + "/" + device.deviceId()
-                            + " carry a signature by self-signing key " + ssk.keyId() + " that does not verify");
+                            + " carry a signature by self-signing key " + ssk.keyId() + " that does not verify",
+                    standing.orElse(null));
         }
         if (signature == SignatureCheck.ABSENT) {
             return deviceInfo(device, Rule.NOT_CROSS_SIGNED);
         }
-        // G, H
+        // K8
         KnownSenderData known = new KnownSenderData(device.userId(), device.deviceId(), owner.masterKey().publicKey());
         if (owner.masterKeyVerified()) {
             return decided(new SenderData.SenderVerified(known), Rule.CROSS_SIGNED_VERIFIED, device);

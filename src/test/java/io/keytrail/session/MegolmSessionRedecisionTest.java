@@ -13,6 +13,7 @@ import static io.keytrail.session.SessionFixtures.event;
 import static io.keytrail.session.SessionFixtures.exactly;
 import static io.keytrail.session.SessionFixtures.nothingKnown;
 import static io.keytrail.session.SessionFixtures.received;
+import static io.keytrail.session.SessionFixtures.tainted;
 import static io.keytrail.session.SessionFixtures.unverified;
 import static io.keytrail.session.SessionFixtures.verified;
 import static io.keytrail.session.SessionFixtures.violation;
@@ -23,15 +24,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.keytrail.matrix.fixture.DeviceSigning;
-import io.keytrail.trust.Rule;
+import io.keytrail.matrix.fixture.MasterSignature;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
-import io.keytrail.session.SessionCommands.DiscardSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionFixtures.Megolm;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -181,17 +182,30 @@ class MegolmSessionRedecisionTest {
     }
 
     @Test
-    void discardSession_discardsOnce() {
-        fixture.given(receivedAs(SenderData.unknown()))
-                .when(new DiscardSession(megolm.id(), "TAMPERING", "tainted device"))
-                .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING",
-                        e -> e.reason().equals("TAMPERING") && e.detail().equals("tainted device"))));
+    void redecisionOfADeviceThatReliesOnARefusedSsk_discardsWithTheRefusedKeyAsEvidence() {
+        DecisionEvidence tainted = tainted(ALICE, ALICE_RESET, PHONE);
+        fixture.given(receivedAs(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
+                .when(redecide(tainted))
+                .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING, rule TAINTED_DEVICE, refused SSK",
+                        e -> e.reason().equals("TAMPERING") && e.rule() == Rule.TAINTED_DEVICE
+                                && e.evidence().equals(tainted)
+                                && e.evidence().storedDeviceStanding().refusedSelfSigningKey()
+                                        .equals(ALICE_RESET.selfSigningKeyJson(MasterSignature.BAD))
+                                && e.evidence().storedDeviceStanding().refusedFor().equals("BAD_MASTER_SIGNATURE"))));
     }
 
     @Test
-    void discardSessionOfADiscardedSession_recordsNothingMore() {
+    void redecisionOfAnAlreadyCrossSignedSessionWhoseDeviceReliesOnARefusedSsk_keepsIt() {
+        fixture.given(receivedAs(unverified(ALICE, PHONE)))
+                .when(redecide(tainted(ALICE, ALICE_RESET, PHONE)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void redecisionOfADiscardedSessionWhoseDeviceReliesOnARefusedSsk_recordsNothingMore() {
         fixture.given(receivedAs(SenderData.unknown()), discarded())
-                .when(new DiscardSession(megolm.id(), "TAMPERING", "again"))
+                .when(redecide(tainted(ALICE, ALICE_RESET, PHONE)))
                 .expectNoEvents();
     }
 

@@ -26,6 +26,7 @@ import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.trust.DeviceStanding;
 import io.keytrail.trust.KnownSenderData;
 import io.keytrail.trust.SenderData;
 
@@ -136,6 +137,20 @@ final class SessionFixtures {
                                          TestAccount identity, boolean verified, boolean previouslyVerified) {
         return new DecisionEvidence(null, account.deviceKeysJson(deviceId, signing), identity.masterKeyJson(),
                 identity.selfSigningKeyJson(MasterSignature.VALID), verified, previouslyVerified);
+    }
+
+    /**
+     * The stored device is signed only by {@code reset}'s SSK, which was refused because its MSK signature
+     * does not verify (tampering); the accepted identity is still {@code account}'s. The standing, with
+     * the refused SSK and its MSK as received, is what arrival checks record for such a device.
+     */
+    static DecisionEvidence tainted(TestAccount account, TestAccount reset, String deviceId) {
+        ObjectNode refused = reset.selfSigningKeyJson(MasterSignature.BAD);
+        DeviceStanding standing = DeviceStanding.reliesOnRefusedKey(
+                io.keytrail.matrix.SignedJson.keyIdOf(reset.selfSigningKey().publicKey()), refused, "BAD_MASTER_SIGNATURE",
+                reset.masterKeyJson());
+        return new DecisionEvidence(null, reset.deviceKeysJson(deviceId, DeviceSigning.CROSS_SIGNED),
+                account.masterKeyJson(), account.selfSigningKeyJson(MasterSignature.VALID), false, false, standing);
     }
 
     static DecisionEvidence crossSigned(TestAccount account, String deviceId) {
