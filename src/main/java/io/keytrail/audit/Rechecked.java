@@ -5,6 +5,7 @@ import io.keytrail.matrix.DeviceKeys;
 import io.keytrail.matrix.SignatureCheck;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.trust.Decision;
+import io.keytrail.trust.DeviceStanding;
 import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataFinder;
@@ -49,6 +50,41 @@ record Rechecked(Rule rule, SenderData senderData, String problem) {
             CrossSigningKey ssk = CrossSigningKey.parse(evidence.selfSigningKey());
             if (ssk.signatureBy(msk.userId(), msk.publicKey()) != SignatureCheck.VALID) {
                 return "the self-signing key in the evidence is not validly signed by the master key";
+            }
+        }
+        return badStanding(evidence);
+    }
+
+    /**
+     * The stored device's standing is a conclusion of the arrival checks; the audit does not believe it
+     * but re-derives it from the signed JSON recorded beside it.
+     */
+    private static String badStanding(DecisionEvidence evidence) {
+        DeviceStanding standing = evidence.storedDeviceStanding();
+        if (standing == null || evidence.storedDevice() == null) {
+            return null;
+        }
+        DeviceKeys device = DeviceKeys.parse(evidence.storedDevice());
+        if (standing.tainted()) {
+            if (standing.refusedSelfSigningKey() == null || standing.refusingMasterKey() == null) {
+                return "the evidence names no refused self-signing key and master key to re-check the taint";
+            }
+            CrossSigningKey refused = CrossSigningKey.parse(standing.refusedSelfSigningKey());
+            CrossSigningKey msk = CrossSigningKey.parse(standing.refusingMasterKey());
+            if (refused.signatureBy(device.userId(), msk.publicKey()) != SignatureCheck.INVALID) {
+                return "the refused self-signing key in the evidence carries no bad master-key signature";
+            }
+            if (device.signatureBy(device.userId(), refused.publicKey()) != SignatureCheck.VALID) {
+                return "device " + device.deviceId() + " is not validly signed by the refused self-signing key";
+            }
+            return null;
+        }
+        if (evidence.selfSigningKey() != null) {
+            CrossSigningKey ssk = CrossSigningKey.parse(evidence.selfSigningKey());
+            var recorded = standing.signatureBy(ssk.keyId());
+            if (recorded.isPresent() && recorded.get() != device.signatureBy(device.userId(), ssk.publicKey())) {
+                return "device " + device.deviceId() + "'s recorded signature check by " + ssk.keyId()
+                        + " does not hold for the recorded keys";
             }
         }
         return null;

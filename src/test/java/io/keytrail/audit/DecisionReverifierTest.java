@@ -84,6 +84,60 @@ class DecisionReverifierTest {
     }
 
     @Test
+    void aDiscardForADeviceRelyingOnARefusedSsk_carriesTheRefusedKeyAndIsConfirmedOnReplay() {
+        TestAccount erin = TestAccount.create("@erin:audit-tainted.test", "erin-audit-tainted", "PHONE");
+        OwnDevice me = TestAccount.create("@me:audit.test", "me-tainted", "ME").ownDevice("ME");
+        OutboundGroupSession megolm = session(5);
+        keytrail.receiveRoomKey(erin.userId(), erin.device("PHONE").curve25519().toBase64(),
+                erin.roomKeyPlaintext("PHONE", me, "!tainted:audit.test", megolm.sessionId(),
+                        megolm.sessionKey().toBase64(), Optional.empty()), Optional.of(me));
+        keytrail.recordKeysQuery(new KeysQueryBody().account(erin).selfSigningKey(erin.userId(),
+                erin.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.BAD)).build());
+        String id = new SessionRef("!tainted:audit.test", megolm.sessionId()).aggregateId();
+
+        List<ObjectNode> history = trail.history("!tainted:audit.test", megolm.sessionId());
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(history).extracting(h -> h.path("event").asText())
+                .containsExactly("SessionReceived", "SessionDiscarded");
+        ObjectNode standing = (ObjectNode) history.get(1).path("payload").path("evidence").path("storedDeviceStanding");
+        assertThat(standing.path("kind").asText()).isEqualTo("RELIES_ON_REFUSED_KEY");
+        assertThat(standing.path("refusedSelfSigningKey"))
+                .isEqualTo(erin.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.BAD));
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.event().equals("SessionDiscarded"))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.rule()).isEqualTo(Rule.TAINTED_DEVICE);
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.CONFIRMED);
+                });
+    }
+
+    @Test
+    void aTaintDiscardWhoseRefusedKeyIsActuallyValid_isListedAsDiffering() {
+        TestAccount fay = TestAccount.create("@fay:audit-taint-forged.test", "fay-audit-taint-forged", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(fay, "!taint-forged:audit.test", 6);
+        String id = new SessionRef("!taint-forged:audit.test", view.sessionId()).aggregateId();
+        // A forged discard claims the SSK was refused, but the SSK in its own evidence is validly signed.
+        io.keytrail.trust.DeviceStanding claimed = io.keytrail.trust.DeviceStanding.reliesOnRefusedKey(
+                io.keytrail.matrix.SignedJson.keyIdOf(fay.selfSigningKey().publicKey()),
+                fay.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.VALID), "BAD_MASTER_SIGNATURE",
+                fay.masterKeyJson());
+        DecisionEvidence evidence = new DecisionEvidence(null,
+                fay.deviceKeysJson("PHONE", io.keytrail.matrix.fixture.DeviceSigning.CROSS_SIGNED), null, null, false,
+                false, claimed);
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
+                new io.keytrail.session.SessionEvents.SessionDiscarded("!taint-forged:audit.test", view.sessionId(),
+                        "TAMPERING", Rule.TAINTED_DEVICE, "forged", evidence)));
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.detail()).contains("no bad master-key signature");
+                });
+    }
+
+    @Test
     void anUpgradeWhoseEvidenceDoesNotSupportIt_isListedAsDiffering() {
         TestAccount bob = TestAccount.create("@bob:audit-forged.test", "bob-audit-forged", "PHONE");
         SessionView view = receiveFromUnknownDeviceThenFetchKeys(bob, "!forged:audit.test", 2);
