@@ -12,6 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The per-user checks behind {@link KeysQueryResponse#parse}, in dependency order: the master key
  * first (it is the root of the chain), then the keys it must have signed, then devices, which are
  * judged against the self-signing key.
+ *
+ * <p>This is the one place where an SSK's signature by the MSK is verified, and the one place where a
+ * {@code /keys/query} device's signature by the SSK is verified: the result is the device's
+ * {@link SelfSigningCheck}, recorded as its standing and read by the trust decision, which does not
+ * check it again (see {@code trust.SenderDataFinder}).
  */
 final class KeysQueryValidator {
     private final String userId;
