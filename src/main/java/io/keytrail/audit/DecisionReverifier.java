@@ -49,7 +49,10 @@ public class DecisionReverifier {
         CONFIRMED,
         /** The recorded answer does not follow from its evidence (a bug then or now, or altered data). */
         DIFFERS,
-        /** The decision rests on evidence that is not in the event (e.g. a tainted-device discard recorded before discards carried their evidence). */
+        /**
+         * The decision rests on evidence that is not in the event (e.g. a tainted-device discard recorded
+         * before discards carried their evidence).
+         */
         UNVERIFIABLE
     }
 
