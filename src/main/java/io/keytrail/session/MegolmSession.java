@@ -24,7 +24,6 @@ import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.Decision;
-import io.keytrail.trust.KnownSenderData;
 import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataChange;
@@ -210,22 +209,15 @@ public class MegolmSession {
         }
     }
 
-    /**
-     * We upgrade {@code SenderUnverified} (and {@code VerificationViolation}) to {@code SenderVerified}
-     * when the user verifies exactly the MSK the session recorded: the evidence is exact (design 9.3;
-     * matrix-rust-sdk never does this).
-     */
+    /** Verification of exactly the recorded MSK upgrades the session ({@link SenderDataChange#onVerification}). */
     @CommandHandler
     public void handle(ApplyMasterKeyVerification cmd) {
         if (state.discarded()) {
             return;
         }
-        KnownSenderData known = state.senderData().signerAwaitingVerification().orElse(null);
-        if (known != null && known.userId().equals(cmd.userId()) && known.masterKey().toBase64().equals(cmd.masterKey())) {
-            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(),
-                    new SenderData.SenderVerified(known),
-                    Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null));
-        }
+        SenderDataChange.onVerification(state.senderData(), cmd.userId(), cmd.masterKey()).ifPresent(verified ->
+                apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), verified,
+                        Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null)));
     }
 
     /** One handler for every event: the fold decides what each event means for the session. */

@@ -1,5 +1,7 @@
 package io.keytrail.trust;
 
+import java.util.Optional;
+
 import io.keytrail.errors.RefusalCode;
 
 /**
@@ -90,9 +92,24 @@ public final class SenderDataChange {
                 : new Keep(d.senderData(), d.rule());
     }
 
+    /**
+     * The local user verified {@code masterKey} of {@code userId}: a {@code SenderUnverified} or
+     * {@code VerificationViolation} session that recorded exactly that user and MSK becomes
+     * {@code SenderVerified} (design 9.3: the evidence is exact; matrix-rust-sdk never does this).
+     *
+     * @return the upgraded sender data, or empty when the verification does not concern this session
+     */
+    public static Optional<SenderData> onVerification(SenderData current, String userId, String masterKey) {
+        KnownSenderData known = current.signerAwaitingVerification().orElse(null);
+        if (known != null && known.userId().equals(userId) && known.masterKey().toBase64().equals(masterKey)) {
+            return Optional.of(new SenderData.SenderVerified(known));
+        }
+        return Optional.empty();
+    }
+
     /** The "already cross-signed keeps its trust" exemption: see the class comment. */
     public static boolean keepsTrustDespiteTampering(SenderData current) {
-        return current instanceof SenderData.SenderUnverified || current instanceof SenderData.SenderVerified;
+        return current.rank() >= SenderData.SENDER_UNVERIFIED_RANK;
     }
 
     private static Discard discard(Decision.Tampered t) {

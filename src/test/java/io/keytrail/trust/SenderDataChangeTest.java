@@ -151,4 +151,23 @@ class SenderDataChangeTest {
                 .containsExactly(false, false, false, true, true);
         assertThat(SenderDataChange.keepsTrustDespiteTampering(SenderData.legacy())).isFalse();
     }
+
+    @Test
+    void verificationOfExactlyTheRecordedMsk_upgradesSenderUnverifiedAndViolationToSenderVerified() {
+        String msk = Samples.MSK.toBase64();
+
+        assertThat(SenderDataChange.onVerification(Samples.unverified(), Samples.ALICE, msk)).contains(Samples.verified());
+        assertThat(SenderDataChange.onVerification(Samples.violation(), Samples.ALICE, msk)).contains(Samples.verified());
+    }
+
+    @Test
+    void verificationOfAnotherMskOrUser_orOfASessionNotCrossSigned_changesNothing() {
+        String msk = Samples.MSK.toBase64();
+        String other = io.keytrail.crypto.Ed25519PublicKey.fromBytes(new byte[32]).toBase64();
+
+        assertThat(SenderDataChange.onVerification(Samples.unverified(), Samples.ALICE, other)).isEmpty();
+        assertThat(SenderDataChange.onVerification(Samples.unverified(), Samples.MALLORY, msk)).isEmpty();
+        assertThat(SenderDataChange.onVerification(Samples.deviceInfo(false), Samples.ALICE, msk)).isEmpty();
+        assertThat(SenderDataChange.onVerification(Samples.verified(), Samples.ALICE, msk)).isEmpty();
+    }
 }
