@@ -25,6 +25,7 @@ import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.DeviceStanding;
+import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -54,9 +55,9 @@ class MegolmSessionTaintedDeviceTest {
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
                 .expectEventsMatching(exactly(
                         event(SessionReceived.class, "UnknownDevice by TAINTED_DEVICE",
-                                e -> e.senderData().equals(SenderData.unknown()) && e.rule().equals("TAINTED_DEVICE")),
+                                e -> e.senderData().equals(SenderData.unknown()) && e.rule() == Rule.TAINTED_DEVICE),
                         event(SessionDiscarded.class, "TAMPERING with the standing and the refused SSK",
-                                e -> e.reason().equals("TAMPERING") && e.rule().equals("TAINTED_DEVICE")
+                                e -> e.reason().equals("TAMPERING") && e.rule() == Rule.TAINTED_DEVICE
                                         && e.evidence().equals(tainted)
                                         && e.evidence().storedDeviceStanding().refusedSelfSigningKey()
                                                 .equals(ALICE_RESET.selfSigningKeyJson(MasterSignature.BAD))
@@ -69,7 +70,7 @@ class MegolmSessionTaintedDeviceTest {
         fixture.given(heldAs(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .when(receive(megolm, 0, ALICE, PHONE, tainted))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING, TAINTED_DEVICE, with evidence",
-                        e -> e.rule().equals("TAINTED_DEVICE") && e.evidence().equals(tainted))));
+                        e -> e.rule() == Rule.TAINTED_DEVICE && e.evidence().equals(tainted))));
     }
 
     @Test
