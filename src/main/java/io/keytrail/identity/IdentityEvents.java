@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.axonframework.serialization.Revision;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.trust.DeviceStanding;
@@ -33,12 +34,14 @@ public final class IdentityEvents {
      * A user's devices as of a {@code /keys/query} response. When {@code listed}, {@code devices} is the
      * full list (a device absent is gone); otherwise the response had no device list for the user and
      * {@code devices} repeats the list we kept. {@code standings} holds each listed device's cross-signing as
-     * checked on arrival (by device id); events written before it existed read with an empty map.
+     * checked on arrival (by device id); events written before it existed read with an empty map, and an
+     * empty map is not written, so such events are stored exactly as before.
      */
     @Revision("1")
     public record DeviceKeysFetched(String userId, Instant requestedAt, boolean listed, Map<String, ObjectNode> devices,
                                     Set<String> added, Set<String> changed, Set<String> removed,
-                                    Set<String> taintedDeviceIds, Map<String, DeviceStanding> standings) {
+                                    Set<String> taintedDeviceIds,
+                                    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, DeviceStanding> standings) {
         public DeviceKeysFetched {
             standings = standings == null ? Map.of() : Map.copyOf(standings);
         }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.crypto.Curve25519PublicKey;
@@ -27,11 +28,12 @@ import io.keytrail.trust.OwnerIdentity;
  * @param storedDeviceStanding what the arrival checks found about {@code storedDevice}'s cross-signing (its
  *                           signature by the SSK, or the refused SSK it relies on, as received), or null
  *                           (no stored device, or recorded before standings existed: events of revision 1
- *                           written earlier read with null)
+ *                           written earlier read with null). Omitted from JSON when null, so evidence
+ *                           without a standing is stored exactly as before.
  */
 public record DecisionEvidence(ObjectNode senderDeviceKeys, ObjectNode storedDevice, ObjectNode masterKey,
                                ObjectNode selfSigningKey, boolean masterKeyVerified, boolean previouslyVerified,
-                               DeviceStanding storedDeviceStanding) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) DeviceStanding storedDeviceStanding) {
 
     /** Evidence without a recorded standing for the stored device. */
     public DecisionEvidence(ObjectNode senderDeviceKeys, ObjectNode storedDevice, ObjectNode masterKey,

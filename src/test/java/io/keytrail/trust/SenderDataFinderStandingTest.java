@@ -172,8 +172,12 @@ class SenderDataFinderStandingTest {
     }
 
     @Test
-    void everyRule_namesAKStepNotAnUpstreamLetter() {
-        assertThat(Arrays.stream(Rule.values()).map(Rule::step)).allMatch(step -> step.matches("K[1-8]"));
+    void everyFinderRule_namesAKStepNotAnUpstreamLetter_andRulesOutsideTheFlowchartNone() {
+        assertThat(Arrays.stream(Rule.values()).filter(r -> r != Rule.IMPORTED && r != Rule.MSK_VERIFIED)
+                .map(Rule::step)).allMatch(step -> step.matches("K[1-8]"));
+        assertThat(Rule.IMPORTED.step()).isEmpty();
+        assertThat(Rule.MSK_VERIFIED.step()).isEmpty();
+        assertThat(Rule.TAINTED_DEVICE.step()).isEqualTo("K5");
         assertThat(Rule.SENDER_DEVICE_KEYS_INVALID.step()).isEqualTo("K1");
         assertThat(Rule.NO_DEVICE.step()).isEqualTo("K2");
         assertThat(Rule.IMPORTED_NOT_OWNER.step()).isEqualTo("K3");
