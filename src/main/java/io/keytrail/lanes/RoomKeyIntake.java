@@ -5,7 +5,6 @@ import io.keytrail.directory.SessionViews;
 import io.keytrail.directory.UserLocks;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
-import io.keytrail.redecision.KeysIntake;
 import io.keytrail.session.Commands;
 import io.keytrail.trust.SenderData;
 
