@@ -72,6 +72,10 @@ public final class MatrixJson {
             return node == null ? MissingNode.getInstance() : node;
         } catch (StreamConstraintsException e) {
             throw new JsonParseException(null, limitMessage(e));
+        } catch (NumberFormatException e) {
+            // Jackson lets this escape for an exponent beyond an int (1e-10000009007199254740992).
+            throw new JsonParseException(null, "a number has an exponent too large to read; only integers in "
+                    + "[-(2^53-1), 2^53-1] are allowed");
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {

@@ -72,6 +72,13 @@ class MatrixJsonTest {
     }
 
     @Test
+    void anExponentBeyondAnInt_isAFormatError_notANumberFormatException() {
+        assertThatThrownBy(() -> MatrixJson.parse("[-1e-1000000900719925474099200]"))
+                .isInstanceOf(MatrixFormatException.class)
+                .hasMessageContaining("exponent too large");
+    }
+
+    @Test
     void aVeryLongNumber_isRefusedByLengthWithoutQuotingIt() {
         String digits = "7".repeat(100_000);
         assertThatThrownBy(() -> MatrixJson.parseObject("{\"a\":" + digits + "}"))
