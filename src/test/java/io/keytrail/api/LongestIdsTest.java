@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.crypto.Ed25519KeyPair;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
-import io.keytrail.errors.IntakeException;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 
@@ -157,8 +158,8 @@ class LongestIdsTest {
     }
 
     private void assertInvalid(ObjectNode input, String message) {
-        assertThatThrownBy(() -> processor.process(input)).isInstanceOfSatisfying(IntakeException.class, e -> {
-            assertThat(e.code()).isEqualTo("INVALID_INPUT");
+        assertThatThrownBy(() -> processor.process(input)).isInstanceOfSatisfying(RefusalException.class, e -> {
+            assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT);
             assertThat(e.getMessage()).contains(message).hasSizeLessThan(400);
         });
     }
