@@ -66,19 +66,7 @@ public final class Bounds {
         return bytes;
     }
 
-    /** {@code value} quoted for a message, cut to {@link #QUOTE_CHARS} characters: messages never echo unbounded input. */
-    public static String quote(String value) {
-        if (value == null) {
-            return "null";
-        }
-        if (value.length() <= QUOTE_CHARS) {
-            return "\"" + value + "\"";
-        }
-        int end = Character.isHighSurrogate(value.charAt(QUOTE_CHARS - 1)) ? QUOTE_CHARS - 1 : QUOTE_CHARS;
-        return "\"" + value.substring(0, end) + "…\" (" + value.length() + " characters)";
-    }
-
-    /** {@code value} cut to {@link #QUOTE_CHARS} characters, unquoted (for names inside paths). */
+    /** {@code value} cut to {@link #QUOTE_CHARS} characters, for messages: they never echo unbounded input. */
     public static String shorten(String value) {
         if (value == null || value.length() <= QUOTE_CHARS) {
             return value;
