@@ -83,7 +83,7 @@ public class InputProcessor {
         }
         String type = input.path("type").textValue();
         if (type == null || !FIELDS.containsKey(type)) {
-            throw RefusalException.invalidInput("unknown or missing input type " + input.path("type")
+            throw RefusalException.invalidInput("unknown or missing input type " + Bounds.shorten(input.path("type").toString())
                     + "; expected one of " + FIELDS.keySet());
         }
         checkFields(type, input);
@@ -175,7 +175,7 @@ public class InputProcessor {
         for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("type") && !field.startsWith("_") && !allowed.contains(field)) {
-                throw RefusalException.invalidInput("unknown field \"" + field + "\" in a " + type
+                throw RefusalException.invalidInput("unknown field \"" + Bounds.shorten(field) + "\" in a " + type
                         + " input; expected " + allowed);
             }
         }

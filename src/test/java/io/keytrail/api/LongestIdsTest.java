@@ -157,6 +157,12 @@ class LongestIdsTest {
         assertInvalid(own, "own_device.device_id is longer than 255 bytes");
     }
 
+    @Test
+    void unknownTypeOrFieldOf30000Characters_isRefusedWithAShortMessage() {
+        assertInvalid(JSON.objectNode().put("type", "x".repeat(30_000)), "unknown or missing input type");
+        assertInvalid(Story.ownDevice().put("y".repeat(30_000), 1), "unknown field");
+    }
+
     private void assertInvalid(ObjectNode input, String message) {
         assertThatThrownBy(() -> processor.process(input)).isInstanceOfSatisfying(RefusalException.class, e -> {
             assertThat(e.code()).isEqualTo(RefusalCode.INVALID_INPUT);
