@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.matrix.SignedJson;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;
@@ -20,8 +19,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * {@code 1e100000000}, used to fail the whole {@code /keys/query} response (or pin a core). Now that
  * device is listed in {@code rejected} and the other users' sessions are decided.
  */
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class KeysQueryBoundsTest {
     @Autowired
     InputProcessor processor;

@@ -10,13 +10,12 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.crypto.Ed25519KeyPair;
 import io.keytrail.crypto.megolm.MegolmRatchet;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
@@ -30,8 +29,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * (aggregate ids, read-model columns, the replay ledger), and one byte more is refused as
  * {@code INVALID_INPUT} at the parser edge, never a 500 from the store.
  */
-@SpringBootTest
-@ActiveProfiles("test")
+@EngineSpringTest
 class LongestIdsTest {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final SecureRandom RANDOM = new SecureRandom();
