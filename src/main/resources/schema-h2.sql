@@ -18,3 +18,12 @@ create table if not exists scheduled_tasks (
 create index if not exists execution_time_idx on scheduled_tasks (execution_time);
 create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat);
 create index if not exists priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
+
+-- Stores created before the id limits of design section 11: a session's aggregate id is
+-- "<room id>|<session id>" and a device row's id "<user id>|<device id>", each id at most 255 bytes.
+-- Hibernate's ddl-auto=update adds columns but never widens one, so widen here (this script runs before
+-- Hibernate; on a new store the tables do not exist yet and Hibernate creates them at these sizes).
+-- Widening a varchar is a metadata change in H2, not a table copy.
+alter table if exists domain_event_entry alter column aggregate_identifier set data type varchar(512);
+alter table if exists snapshot_event_entry alter column aggregate_identifier set data type varchar(512);
+alter table if exists kt_device alter column id set data type varchar(512);

@@ -17,3 +17,9 @@ create table if not exists scheduled_tasks (
 create index if not exists execution_time_idx on scheduled_tasks (execution_time);
 create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat);
 create index if not exists priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
+
+-- Stores created before the id limits of design section 11 (see schema-h2.sql): widen the id columns
+-- Hibernate created at 255 characters. Widening a varchar rewrites nothing in PostgreSQL.
+alter table if exists domain_event_entry alter column aggregate_identifier type varchar(512);
+alter table if exists snapshot_event_entry alter column aggregate_identifier type varchar(512);
+alter table if exists kt_device alter column id type varchar(512);

@@ -25,6 +25,8 @@ import io.keytrail.directory.LocalAccount;
 import io.keytrail.redecision.KeysIntake.KeysResult;
 import io.keytrail.lanes.RoomKeyIntake;
 import io.keytrail.directory.SessionView;
+import io.keytrail.matrix.Bounds;
+import io.keytrail.matrix.MatrixFormatException;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.trust.SenderDataJson;
 import io.keytrail.trust.TrustPolicy;
@@ -81,7 +83,7 @@ public class InputProcessor {
         }
         String type = input.path("type").textValue();
         if (type == null || !FIELDS.containsKey(type)) {
-            throw RefusalException.invalidInput("unknown or missing input type " + input.path("type")
+            throw RefusalException.invalidInput("unknown or missing input type " + Bounds.shorten(input.path("type").toString())
                     + "; expected one of " + FIELDS.keySet());
         }
         checkFields(type, input);
@@ -89,9 +91,9 @@ public class InputProcessor {
             case "own_device" -> ownDevice(input);
             case "keys_query_response" -> keysResult(keys.recordKeysQuery(object(input, "body")));
             case "room_key" -> roomKey(input);
-            case "verify_master_key" -> keysResult(keys.verifyMasterKey(text(input, "user_id"),
+            case "verify_master_key" -> keysResult(keys.verifyMasterKey(id(input, "user_id"),
                     key(input, "master_key")));
-            case "withdraw_verification" -> keysResult(keys.withdrawVerification(text(input, "user_id")));
+            case "withdraw_verification" -> keysResult(keys.withdrawVerification(id(input, "user_id")));
             case "decrypt" -> decrypt(input);
             case "import_room_keys" -> importResult(imports.importRoomKeys(array(input, "keys"), progress));
             case "import_key_export" -> importResult(imports.importKeyExport(text(input, "passphrase"),
@@ -108,7 +110,7 @@ public class InputProcessor {
         try {
             local.set(new OwnDevice(text(input, "user_id"), text(input, "device_id"),
                     Curve25519PublicKey.parse(text(input, "curve25519")), Ed25519PublicKey.parse(text(input, "ed25519"))));
-        } catch (CryptoInputException e) {
+        } catch (CryptoInputException | MatrixFormatException e) {
             throw RefusalException.invalidInput("own_device: " + e.getMessage());
         }
         return mapper.createObjectNode();
@@ -173,7 +175,7 @@ public class InputProcessor {
         for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("type") && !field.startsWith("_") && !allowed.contains(field)) {
-                throw RefusalException.invalidInput("unknown field \"" + field + "\" in a " + type
+                throw RefusalException.invalidInput("unknown field \"" + Bounds.shorten(field) + "\" in a " + type
                         + " input; expected " + allowed);
             }
         }
@@ -185,6 +187,16 @@ public class InputProcessor {
             throw RefusalException.invalidInput("\"" + field + "\" is required and must be a non-empty string");
         }
         return value.textValue();
+    }
+
+    /** A user, room or device id: also at most 255 bytes (design section 11). */
+    private static String id(JsonNode input, String field) {
+        String value = text(input, field);
+        if (!Bounds.isIdSized(value)) {
+            throw RefusalException.invalidInput("\"" + field + "\" is longer than " + Bounds.MAX_ID_BYTES
+                    + " bytes, the Matrix limit for ids");
+        }
+        return value;
     }
 
     private static String key(JsonNode input, String field) {

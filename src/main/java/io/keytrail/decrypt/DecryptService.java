@@ -3,6 +3,7 @@ package io.keytrail.decrypt;
 import io.keytrail.directory.SessionViews;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
+import io.keytrail.matrix.Bounds;
 
 import org.springframework.stereotype.Component;
 
@@ -57,23 +58,26 @@ public class DecryptService {
         if (roomId == null || roomId.isEmpty()) {
             throw RefusalException.invalidInput("decrypt needs the room_id the event arrived in");
         }
+        requireIdSized(roomId, "room_id");
         if (event == null || !event.isObject()) {
             throw RefusalException.invalidInput("event must be an m.room.encrypted event object");
         }
         if (event.has("type") && !"m.room.encrypted".equals(event.path("type").textValue())) {
-            throw RefusalException.invalidInput("event type is " + event.path("type") + ", not m.room.encrypted");
+            throw RefusalException.invalidInput("event type is " + Bounds.shorten(event.path("type").toString())
+                    + ", not m.room.encrypted");
         }
         if (event.has("room_id") && !roomId.equals(event.path("room_id").textValue())) {
-            throw RefusalException.invalidInput("the event's room_id " + event.path("room_id")
+            throw RefusalException.invalidInput("the event's room_id " + Bounds.shorten(event.path("room_id").toString())
                     + " differs from the room it arrived in (" + roomId + ")");
         }
-        String sender = requiredText(event, "sender", "event.sender");
-        String eventId = event.has("event_id") ? requiredText(event, "event_id", "event.event_id") : null;
+        String sender = requireIdSized(requiredText(event, "sender", "event.sender"), "event.sender");
+        String eventId = event.has("event_id")
+                ? requireIdSized(requiredText(event, "event_id", "event.event_id"), "event.event_id") : null;
         JsonNode content = event.path("content");
         if (!MEGOLM.equals(content.path("algorithm").textValue())) {
             throw RefusalException.invalidInput("content.algorithm must be " + MEGOLM);
         }
-        String sessionId = requiredText(content, "session_id", "content.session_id");
+        String sessionId = requireIdSized(requiredText(content, "session_id", "content.session_id"), "content.session_id");
         String ciphertext = requiredText(content, "ciphertext", "content.ciphertext");
 
         SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new RefusalException(
@@ -87,8 +91,8 @@ public class DecryptService {
         DecryptedMessage message = decryptOrFail(session, ciphertext);
         ObjectNode plaintext = plaintextOf(message);
         if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
-            throw RefusalException.invalidInput("the decrypted payload names room " + plaintext.path("room_id")
-                    + ", but the event arrived in " + roomId + " (replayed into another room?)");
+            throw RefusalException.invalidInput("the decrypted payload names room "
+                    + Bounds.shorten(plaintext.path("room_id").toString()) + ", but the event arrived in " + roomId + " (replayed into another room?)");
         }
         if (eventId != null) {
             String owner = ledger.claim(row.getAggregateId(), message.messageIndex(), eventId);
@@ -143,5 +147,13 @@ public class DecryptService {
             throw RefusalException.invalidInput(name + " is required and must be a string");
         }
         return value.textValue();
+    }
+
+    /** Room, user, event and device ids are at most 255 bytes (design section 11); checked before any lookup or message uses them. */
+    private static String requireIdSized(String value, String name) {
+        if (!Bounds.isIdSized(value)) {
+            throw RefusalException.invalidInput(name + " is longer than " + Bounds.MAX_ID_BYTES + " bytes, the Matrix limit for ids");
+        }
+        return value;
     }
 }

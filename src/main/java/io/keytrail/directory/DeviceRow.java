@@ -12,7 +12,9 @@ import jakarta.persistence.Table;
         @Index(name = "kt_device_user", columnList = "userId"),
         @Index(name = "kt_device_curve", columnList = "curve25519")})
 public class DeviceRow {
+    /** {@code userId|deviceId}: two ids of at most 255 bytes each (design section 11). */
     @Id
+    @Column(length = 512)
     private String id;
     @Column(nullable = false)
     private String userId;

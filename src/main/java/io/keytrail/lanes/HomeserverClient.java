@@ -1,6 +1,5 @@
 package io.keytrail.lanes;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +12,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.matrix.MatrixJson;
 
 /**
  * The homeserver's {@code POST /_matrix/client/v3/keys/query}, on the JDK's HTTP client. Asynchronous:
@@ -26,6 +28,11 @@ public class HomeserverClient {
     /** The spec's default for how long the homeserver may wait for other servers. */
     private static final Duration FEDERATION_WAIT = Duration.ofSeconds(10);
     private static final int ERROR_BODY_CHARS = 500;
+    /**
+     * Reads answers: a homeserver is untrusted input like any other, so numbers are checked while
+     * parsing (integers in [-(2^53-1), 2^53-1] only, design section 11) before anything converts them.
+     */
+    private static final ObjectMapper ANSWERS = new ObjectMapper(MatrixJson.factory());
 
     private final HttpClient http;
     private final URI endpoint;
@@ -80,9 +87,9 @@ public class HomeserverClient {
         }
         JsonNode body;
         try {
-            body = mapper.readTree(text);
-        } catch (IOException e) {
-            return new KeysQueryOutcome.Malformed("the body is not JSON");
+            body = MatrixJson.readTree(ANSWERS, text);
+        } catch (JsonProcessingException e) {
+            return new KeysQueryOutcome.Malformed("the body is not acceptable JSON: " + e.getOriginalMessage());
         }
         if (body == null || !body.isObject()) {
             return new KeysQueryOutcome.Malformed("the body is not a JSON object");

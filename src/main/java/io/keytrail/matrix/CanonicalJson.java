@@ -1,8 +1,6 @@
 package io.keytrail.matrix;
 
 import java.io.ByteArrayOutputStream;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +16,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <ul>
  *   <li>object keys sorted by Unicode code point, no insignificant whitespace;</li>
- *   <li>numbers are integers in [-(2^53)+1, 2^53-1]; an integral value written with a fraction or
- *       exponent ({@code 1e10}, {@code -0}) is written as that integer, as the spec's own example
- *       shows; anything else is a {@link MatrixFormatException};</li>
+ *   <li>numbers are integers in [-(2^53)+1, 2^53-1], held as integer nodes; a number with a fraction
+ *       or an exponent is a {@link MatrixFormatException} even when its value is integral (the
+ *       spec's example {@code 1e10}): matrix-rust-sdk (ruma) refuses it too, and deciding
+ *       integrality of {@code 1e100000000} would mean expanding it (design section 11). The check
+ *       reads only the node's type and a long, never a BigInteger of unbounded size;</li>
  *   <li>strings in raw UTF-8; only {@code "} {@code \} and C0 controls are escaped, with the short
  *       forms where JSON has them and lowercase {@code &#92;u00xx} otherwise.</li>
  * </ul>
  */
 public final class CanonicalJson {
-    /** 2^53 - 1: the largest integer every JSON implementation (IEEE double) holds exactly. */
-    private static final BigInteger MAX_SAFE = BigInteger.TWO.pow(53).subtract(BigInteger.ONE);
-    private static final BigInteger MIN_SAFE = MAX_SAFE.negate();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private CanonicalJson() {
@@ -37,7 +34,7 @@ public final class CanonicalJson {
     /** The canonical UTF-8 bytes of {@code node}. */
     public static byte[] encode(JsonNode node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        write(node, out, "$");
+        write(node, out, Path.ROOT);
         return out.toByteArray();
     }
 
@@ -62,7 +59,39 @@ public final class CanonicalJson {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private static void write(JsonNode node, ByteArrayOutputStream out, String path) {
+    /**
+     * Where a value sits, for error messages only: built as a chain of segments, rendered only when a
+     * message needs it, so deep or wide objects with long names cost nothing extra.
+     */
+    private record Path(Path parent, String name, int index) {
+        static final Path ROOT = new Path(null, null, -1);
+
+        Path field(String field) {
+            return new Path(this, field, -1);
+        }
+
+        Path element(int i) {
+            return new Path(this, null, i);
+        }
+
+        @Override
+        public String toString() {
+            java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+            int chars = 0;
+            for (Path p = this; p.parent != null; p = p.parent) {
+                String part = p.name != null ? "." + Bounds.shorten(p.name) : "[" + p.index + "]";
+                chars += part.length();
+                parts.addFirst(part);
+                if (chars > 4 * Bounds.QUOTE_CHARS) {
+                    parts.addFirst("…");
+                    break;
+                }
+            }
+            return "$" + String.join("", parts);
+        }
+    }
+
+    private static void write(JsonNode node, ByteArrayOutputStream out, Path path) {
         if (node == null) {
             throw new MatrixFormatException("canonical JSON: no value at " + path);
         }
@@ -74,7 +103,7 @@ public final class CanonicalJson {
                     if (i > 0) {
                         out.write(',');
                     }
-                    write(node.get(i), out, path + "[" + i + "]");
+                    write(node.get(i), out, path.element(i));
                 }
                 out.write(']');
             }
@@ -87,7 +116,7 @@ public final class CanonicalJson {
         }
     }
 
-    private static void writeObject(JsonNode node, ByteArrayOutputStream out, String path) {
+    private static void writeObject(JsonNode node, ByteArrayOutputStream out, Path path) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
         fields.sort((x, y) -> compareCodePoints(x.getKey(), y.getKey()));
         out.write('{');
@@ -99,35 +128,26 @@ public final class CanonicalJson {
             first = false;
             writeString(field.getKey(), out, path);
             out.write(':');
-            write(field.getValue(), out, path + "." + field.getKey());
+            write(field.getValue(), out, path.field(field.getKey()));
         }
         out.write('}');
     }
 
-    private static String integerText(JsonNode node, String path) {
-        BigInteger value;
-        if (node.isIntegralNumber()) {
-            value = node.bigIntegerValue();
-        } else {
-            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
-                throw new MatrixFormatException("canonical JSON: " + path + " is not a finite number");
-            }
-            BigDecimal decimal = node.decimalValue();
-            try {
-                value = decimal.stripTrailingZeros().toBigIntegerExact();
-            } catch (ArithmeticException e) {
-                throw new MatrixFormatException("canonical JSON: " + path + " is " + decimal.toPlainString()
-                        + ", but only integers are allowed");
-            }
+    private static String integerText(JsonNode node, Path path) {
+        if (!node.isIntegralNumber()) {
+            throw new MatrixFormatException("canonical JSON: " + path + " has a fraction or an exponent, "
+                    + "but only integers are allowed");
         }
-        if (value.compareTo(MAX_SAFE) > 0 || value.compareTo(MIN_SAFE) < 0) {
-            throw new MatrixFormatException("canonical JSON: " + path + " is " + value
-                    + ", outside the allowed integer range [-(2^53)+1, 2^53-1]");
+        // canConvertToLong looks at the bit length only; a BigInteger node is never printed or expanded.
+        if (!node.canConvertToLong() || node.longValue() > Bounds.MAX_SAFE_INTEGER
+                || node.longValue() < -Bounds.MAX_SAFE_INTEGER) {
+            throw new MatrixFormatException("canonical JSON: " + path
+                    + " is outside the allowed integer range [-(2^53)+1, 2^53-1]");
         }
-        return value.toString();
+        return Long.toString(node.longValue());
     }
 
-    private static void writeString(String s, ByteArrayOutputStream out, String path) {
+    private static void writeString(String s, ByteArrayOutputStream out, Path path) {
         out.write('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

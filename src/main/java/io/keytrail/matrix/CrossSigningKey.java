@@ -39,7 +39,7 @@ public final class CrossSigningKey {
     /** Parses the shape; throws {@link MatrixFormatException} naming the bad field. */
     public static CrossSigningKey parse(JsonNode json) {
         ObjectNode object = Fields.object(json, WHAT).deepCopy();
-        String userId = Fields.string(object, "user_id", WHAT);
+        String userId = Fields.id(object, "user_id", WHAT);
         Set<KeyUsage> usage = usage(Fields.required(object, "usage", WHAT));
         ObjectNode keys = Fields.object(object, "keys", WHAT);
         if (keys.size() != 1) {
@@ -51,7 +51,7 @@ public final class CrossSigningKey {
         // key is known by its public key and nothing else.
         String expectedId = SignedJson.keyIdOf(publicKey);
         if (!only.getKey().equals(expectedId)) {
-            throw new MatrixFormatException(WHAT + ".keys: key id " + only.getKey() + " must be " + expectedId);
+            throw new MatrixFormatException(WHAT + ".keys: key id " + Bounds.shorten(only.getKey()) + " must be " + expectedId);
         }
         JsonNode signatures = object.get(SignedJson.SIGNATURES);
         if (signatures != null) {
@@ -72,7 +72,7 @@ public final class CrossSigningKey {
             KeyUsage usage = entry.isTextual() ? KeyUsage.fromWireName(entry.textValue()).orElse(null) : null;
             if (usage == null) {
                 throw new MatrixFormatException(WHAT + ".usage[" + i + "] must be one of master, self_signing,"
-                        + " user_signing, got " + (entry.isTextual() ? "\"" + entry.textValue() + "\"" : MatrixJson.describe(entry)));
+                        + " user_signing, got " + (entry.isTextual() ? "\"" + Bounds.shorten(entry.textValue()) + "\"" : MatrixJson.describe(entry)));
             }
             result.add(usage);
         }

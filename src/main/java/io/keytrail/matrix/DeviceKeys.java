@@ -47,8 +47,8 @@ public final class DeviceKeys {
     /** Parses the shape; throws {@link MatrixFormatException} naming the bad field. */
     public static DeviceKeys parse(JsonNode json) {
         ObjectNode object = Fields.object(json, WHAT).deepCopy();
-        String userId = Fields.string(object, "user_id", WHAT);
-        String deviceId = Fields.string(object, "device_id", WHAT);
+        String userId = Fields.id(object, "user_id", WHAT);
+        String deviceId = Fields.id(object, "device_id", WHAT);
         List<String> algorithms = algorithms(Fields.required(object, "algorithms", WHAT));
         ObjectNode keys = Fields.object(object, "keys", WHAT);
         for (Map.Entry<String, JsonNode> key : keys.properties()) {
@@ -56,11 +56,11 @@ public final class DeviceKeys {
             // would let one object speak for two devices.
             int colon = key.getKey().indexOf(':');
             if (colon <= 0 || !key.getKey().substring(colon + 1).equals(deviceId)) {
-                throw new MatrixFormatException(WHAT + ".keys." + key.getKey()
-                        + ": key ids must be <algorithm>:" + deviceId);
+                throw new MatrixFormatException(WHAT + ".keys." + Bounds.shorten(key.getKey())
+                        + ": key ids must be <algorithm>:" + Bounds.shorten(deviceId));
             }
             if (!key.getValue().isTextual()) {
-                throw new MatrixFormatException(WHAT + ".keys." + key.getKey() + " must be a string, got "
+                throw new MatrixFormatException(WHAT + ".keys." + Bounds.shorten(key.getKey()) + " must be a string, got "
                         + MatrixJson.describe(key.getValue()));
             }
         }

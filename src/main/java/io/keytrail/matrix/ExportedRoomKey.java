@@ -59,7 +59,8 @@ public record ExportedRoomKey(
     /** One element of an export array: {@code room_id} and {@code session_id} are required. */
     public static ExportedRoomKey parse(JsonNode json) {
         ObjectNode object = requireObject(json);
-        return fromFields(object, requireText(object, "room_id"), requireText(object, "session_id"));
+        return fromFields(object, Bounds.id(requireText(object, "room_id"), "room_id"),
+                Bounds.id(requireText(object, "session_id"), "session_id"));
     }
 
     /**
@@ -69,6 +70,8 @@ public record ExportedRoomKey(
      */
     public static ExportedRoomKey parseBackedUp(JsonNode json, String roomId, String sessionId) {
         ObjectNode object = requireObject(json);
+        Bounds.id(roomId, "room_id");
+        Bounds.id(sessionId, "session_id");
         requireConsistent(object, "room_id", roomId);
         requireConsistent(object, "session_id", sessionId);
         return fromFields(object, roomId, sessionId);
@@ -90,7 +93,7 @@ public record ExportedRoomKey(
                 entries.add(new Parsed(i, parse(element)));
             } catch (MatrixFormatException e) {
                 JsonNode sessionId = element.path("session_id");
-                entries.add(new Rejected(i, sessionId.isTextual() ? Optional.of(sessionId.asText()) : Optional.empty(),
+                entries.add(new Rejected(i, Bounds.isIdSized(sessionId.textValue()) ? Optional.of(sessionId.asText()) : Optional.empty(),
                         e.getMessage()));
             }
         }
@@ -130,7 +133,7 @@ public record ExportedRoomKey(
     private static ExportedRoomKey fromFields(ObjectNode json, String roomId, String sessionId) {
         String algorithm = requireText(json, "algorithm");
         if (!algorithm.equals(MEGOLM_V1)) {
-            throw new MatrixFormatException("algorithm: unsupported room key algorithm '" + algorithm
+            throw new MatrixFormatException("algorithm: unsupported room key algorithm '" + Bounds.shorten(algorithm)
                     + "' (only " + MEGOLM_V1 + " is supported)");
         }
         return new ExportedRoomKey(
@@ -211,8 +214,8 @@ public record ExportedRoomKey(
     private static void requireConsistent(ObjectNode json, String field, String expected) {
         JsonNode value = json.get(field);
         if (value != null && !value.isNull() && !(value.isTextual() && value.asText().equals(expected))) {
-            throw new MatrixFormatException(field + ": the encrypted data says " + value
-                    + " but it is stored under '" + expected + "'");
+            throw new MatrixFormatException(field + ": the encrypted data says " + Bounds.shorten(value.toString())
+                    + " but it is stored under '" + Bounds.shorten(expected) + "'");
         }
     }
 
@@ -238,6 +241,7 @@ public record ExportedRoomKey(
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }
-        return node.isContainerNode() ? "a JSON " + node.getNodeType().name().toLowerCase() : node.toString();
+        return node.isContainerNode() ? "a JSON " + node.getNodeType().name().toLowerCase()
+                : Bounds.shorten(node.toString());
     }
 }

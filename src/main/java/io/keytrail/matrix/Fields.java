@@ -36,6 +36,11 @@ final class Fields {
         return node.textValue();
     }
 
+    /** A room, user, event or device id: a non-empty string of at most {@link Bounds#MAX_ID_BYTES} bytes. */
+    static String id(ObjectNode parent, String field, String what) {
+        return Bounds.id(string(parent, field, what), what + "." + field);
+    }
+
     static JsonNode required(ObjectNode parent, String field, String what) {
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
@@ -66,11 +71,11 @@ final class Fields {
     static void signaturesShape(JsonNode signatures, String what) {
         ObjectNode bySigner = object(signatures, what + ".signatures");
         for (Map.Entry<String, JsonNode> signer : bySigner.properties()) {
-            String signerWhat = what + ".signatures." + signer.getKey();
+            String signerWhat = what + ".signatures." + Bounds.shorten(signer.getKey());
             ObjectNode byKeyId = object(signer.getValue(), signerWhat);
             for (Map.Entry<String, JsonNode> sig : byKeyId.properties()) {
                 if (!sig.getValue().isTextual()) {
-                    throw new MatrixFormatException(signerWhat + "." + sig.getKey() + " must be a string, got "
+                    throw new MatrixFormatException(signerWhat + "." + Bounds.shorten(sig.getKey()) + " must be a string, got "
                             + MatrixJson.describe(sig.getValue()));
                 }
             }

@@ -20,15 +20,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class KeysQueryValidator {
     private final String userId;
+    private final KeysQueryLimits limits;
     private final List<Rejection> rejections = new ArrayList<>();
 
-    private KeysQueryValidator(String userId) {
+    private KeysQueryValidator(String userId, KeysQueryLimits limits) {
         this.userId = userId;
+        this.limits = limits;
     }
 
-    static UserKeys validateUser(String userId, Optional<JsonNode> masterJson, Optional<JsonNode> sskJson,
-                                 Optional<JsonNode> uskJson, Optional<JsonNode> devicesJson) {
-        KeysQueryValidator v = new KeysQueryValidator(userId);
+    static UserKeys validateUser(String userId, KeysQueryLimits limits, Optional<JsonNode> masterJson,
+                                 Optional<JsonNode> sskJson, Optional<JsonNode> uskJson, Optional<JsonNode> devicesJson) {
+        KeysQueryValidator v = new KeysQueryValidator(userId, limits);
         Optional<CrossSigningKey> master = masterJson.flatMap(json -> v.masterKey(json));
         Checked ssk = sskJson.map(json -> v.signedByMaster(json, KeyUsage.SELF_SIGNING, Rejection.SELF_SIGNING_KEY, master))
                 .orElse(Checked.NONE);
@@ -83,6 +85,10 @@ final class KeysQueryValidator {
     }
 
     private Optional<CrossSigningKey> parseCrossSigningKey(JsonNode json, String what) {
+        if (Bounds.exceeds(json, limits.maxObjectChars())) {
+            rejectOverLimit(what, what + " is larger than " + limits.maxObjectChars() + " characters of JSON");
+            return Optional.empty();
+        }
         try {
             return Optional.of(CrossSigningKey.parse(json));
         } catch (MatrixFormatException e) {
@@ -117,6 +123,14 @@ final class KeysQueryValidator {
 
     private Optional<AcceptedDevice> device(String deviceId, JsonNode json, Checked ssk) {
         String what = Rejection.device(deviceId);
+        if (!Bounds.isIdSized(deviceId)) {
+            rejectOverLimit(what, "the device id is longer than " + Bounds.MAX_ID_BYTES + " bytes, the Matrix limit for ids");
+            return Optional.empty();
+        }
+        if (Bounds.exceeds(json, limits.maxObjectChars())) {
+            rejectOverLimit(what, what + " is larger than " + limits.maxObjectChars() + " characters of JSON");
+            return Optional.empty();
+        }
         DeviceKeys keys;
         try {
             keys = DeviceKeys.parse(json);
@@ -169,6 +183,12 @@ final class KeysQueryValidator {
                                    Optional<String> signerKeyId, String message, JsonNode json) {
         rejections.add(new Rejection(userId, what, reason, keyId, signerKeyId, message, json));
         return reason;
+    }
+
+    /** Over a size limit: the refused JSON is not kept (it would carry the oversized input into events). */
+    private void rejectOverLimit(String what, String message) {
+        rejections.add(new Rejection(userId, what, RejectionReason.OVER_LIMIT, Optional.empty(), Optional.empty(),
+                message, null));
     }
 
     private static List<String> wireNames(CrossSigningKey key) {

@@ -30,7 +30,7 @@ final class OlmPayload {
     /** Checks the algorithm and reads the common fields; the session id is normalised to unpadded base64. */
     static MegolmContent megolmContent(ObjectNode content) {
         megolmAlgorithm(content);
-        String roomId = invalidInput(() -> Fields.string(content, "room_id", "content"));
+        String roomId = invalidInput(() -> Fields.id(content, "room_id", "content"));
         String sessionId = invalidInput(() -> Fields.ed25519(content, "session_id", "content")).toBase64();
         String sessionKey = invalidInput(() -> Fields.string(content, "session_key", "content"));
         return new MegolmContent(roomId, sessionId, sessionKey, sharedHistory(content));
@@ -46,16 +46,17 @@ final class OlmPayload {
         ObjectNode payload = invalidInput(() -> Fields.object(plaintext, "Olm payload")).deepCopy();
         String type = invalidInput(() -> Fields.string(payload, "type", "Olm payload"));
         if (!type.equals(expectedType)) {
-            throw new PayloadRejectedException(Reason.INVALID_INPUT, "Olm payload type is " + type + ", expected " + expectedType);
+            throw new PayloadRejectedException(Reason.INVALID_INPUT, "Olm payload type is " + Bounds.shorten(type)
+                    + ", expected " + expectedType);
         }
-        String sender = invalidInput(() -> Fields.string(payload, "sender", "Olm payload"));
+        String sender = invalidInput(() -> Fields.id(payload, "sender", "Olm payload"));
         // Step 1: the Olm layer authenticated the to-device sender; a payload claiming another user
         // inside is an attempt to speak for someone else.
         if (!sender.equals(toDeviceSender)) {
             throw new PayloadRejectedException(Reason.MISMATCHED_SENDER, "Olm payload sender " + sender
-                    + " differs from the to-device sender " + toDeviceSender);
+                    + " differs from the to-device sender " + Bounds.shorten(toDeviceSender));
         }
-        String recipient = invalidInput(() -> Fields.string(payload, "recipient", "Olm payload"));
+        String recipient = invalidInput(() -> Fields.id(payload, "recipient", "Olm payload"));
         Ed25519PublicKey recipientEd25519 = invalidInput(() -> Fields.ed25519(
                 Fields.object(payload, "recipient_keys", "Olm payload"), "ed25519", "Olm payload.recipient_keys"));
         Ed25519PublicKey claimed = invalidInput(() -> Fields.ed25519(
@@ -129,7 +130,8 @@ final class OlmPayload {
     static String megolmAlgorithm(ObjectNode content) {
         String algorithm = invalidInput(() -> Fields.string(content, "algorithm", "content"));
         if (!algorithm.equals(MEGOLM_V1)) {
-            throw new PayloadRejectedException(Reason.INVALID_INPUT, "content.algorithm is " + algorithm + ", expected " + MEGOLM_V1);
+            throw new PayloadRejectedException(Reason.INVALID_INPUT, "content.algorithm is " + Bounds.shorten(algorithm)
+                    + ", expected " + MEGOLM_V1);
         }
         return algorithm;
     }

@@ -17,6 +17,8 @@ public record OwnDevice(String userId, String deviceId, Curve25519PublicKey curv
     public OwnDevice {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(deviceId, "deviceId");
+        Bounds.id(userId, "own_device.user_id");
+        Bounds.id(deviceId, "own_device.device_id");
         Objects.requireNonNull(curve25519, "curve25519");
         Objects.requireNonNull(ed25519, "ed25519");
     }

@@ -26,6 +26,8 @@ public record Rejection(String userId, String what, RejectionReason reason, Opti
     public static final String SELF_SIGNING_KEY = "self_signing_key";
     public static final String USER_SIGNING_KEY = "user_signing_key";
     public static final String DEVICE_KEYS = "device_keys";
+    /** The whole user: refused before any of its keys was read (a limit of design section 11). */
+    public static final String USER = "user";
 
     public Rejection {
         Objects.requireNonNull(userId, "userId");
@@ -39,7 +41,7 @@ public record Rejection(String userId, String what, RejectionReason reason, Opti
 
     /** The {@code what} of a device: {@code device:<device_id>}. */
     public static String device(String deviceId) {
-        return "device:" + deviceId;
+        return "device:" + (Bounds.isIdSized(deviceId) ? deviceId : Bounds.shorten(deviceId));
     }
 
     /** A copy of the offending JSON (JSON nodes are mutable; the record stays immutable). */

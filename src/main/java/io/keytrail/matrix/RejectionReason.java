@@ -31,7 +31,13 @@ public enum RejectionReason {
      * Evidence of tampering; the device itself stays accepted (its own signature is good) so that
      * sessions relying on it can be found and discarded.
      */
-    BAD_SELF_SIGNING_SIGNATURE(true);
+    BAD_SELF_SIGNING_SIGNATURE(true),
+    /**
+     * A limit of design section 11 was exceeded: an id longer than 255 bytes, a key object larger than
+     * {@link KeysQueryLimits#maxObjectChars()}, more devices than allowed for one user, or more users
+     * than allowed in one response. Only that piece is refused.
+     */
+    OVER_LIMIT(false);
 
     private final boolean tampering;
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ import io.keytrail.identity.IdentityCommands.WithdrawVerification;
 import io.keytrail.identity.KeyRejection;
 import io.keytrail.identity.UserKeysSnapshot;
 import io.keytrail.matrix.CrossSigningKey;
+import io.keytrail.matrix.KeysQueryLimits;
 import io.keytrail.matrix.SignatureCheck;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
@@ -53,9 +55,13 @@ public class KeysIntake implements KeysQueryRecorder {
     private final Clock clock;
     private final UserLocks locks;
     private final LocalAccount local;
+    private final KeysQueryLimits limits;
     private Instant lastRequestedAt = Instant.EPOCH;
 
-    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks, LocalAccount local) {
+    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks, LocalAccount local,
+                      @Value("${keytrail.limits.keys-query-users:1000}") int maxUsers,
+                      @Value("${keytrail.limits.keys-query-devices-per-user:1000}") int maxDevicesPerUser) {
+        this.limits = new KeysQueryLimits(maxUsers, maxDevicesPerUser, KeysQueryLimits.DEFAULT.maxObjectChars());
         this.commands = new Commands(gateway);
         this.locks = locks;
         this.local = local;
@@ -88,11 +94,14 @@ public class KeysIntake implements KeysQueryRecorder {
      * newer response was already applied keeps it.
      */
     public synchronized KeysResult recordKeysQuery(JsonNode body, Instant requestedAt) {
-        List<UserKeysSnapshot> snapshots = new ArrayList<>(KeysQuerySnapshots.parse(body));
+        KeysQuerySnapshots.Parsed parsed = KeysQuerySnapshots.parse(body, limits);
+        List<UserKeysSnapshot> snapshots = new ArrayList<>(parsed.snapshots());
         // Our own identity first: it may vouch (through our USK) for the other users of the same response.
         Optional<String> own = local.userId();
         snapshots.sort(java.util.Comparator.comparing(s -> !own.map(s.userId()::equals).orElse(false)));
         List<Refusal> refused = new ArrayList<>();
+        // Users refused whole for a limit are not recorded at all: nothing of them is known, nothing changes.
+        parsed.refusedUsers().forEach(r -> refused.add(new Refusal(r.userId(), r.what(), r.message())));
         Changes changes = new Changes();
         for (UserKeysSnapshot snapshot : snapshots) {
             boolean applied = locks.withUser(snapshot.userId(), () -> {

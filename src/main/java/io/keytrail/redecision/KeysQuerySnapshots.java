@@ -16,6 +16,7 @@ import io.keytrail.identity.KeyRejection;
 import io.keytrail.identity.UserKeysSnapshot;
 import io.keytrail.matrix.AcceptedDevice;
 import io.keytrail.matrix.CrossSigningKey;
+import io.keytrail.matrix.KeysQueryLimits;
 import io.keytrail.matrix.KeysQueryResponse;
 import io.keytrail.matrix.MatrixFormatException;
 import io.keytrail.matrix.Rejection;
@@ -28,10 +29,14 @@ final class KeysQuerySnapshots {
     private KeysQuerySnapshots() {
     }
 
-    static List<UserKeysSnapshot> parse(JsonNode body) {
+    /** The snapshots of the users that were read, and the users refused whole for a limit (design section 11). */
+    record Parsed(List<UserKeysSnapshot> snapshots, List<Rejection> refusedUsers) {
+    }
+
+    static Parsed parse(JsonNode body, KeysQueryLimits limits) {
         KeysQueryResponse response;
         try {
-            response = KeysQueryResponse.parse(body);
+            response = KeysQueryResponse.parse(body, limits);
         } catch (MatrixFormatException e) {
             throw RefusalException.invalidInput("keys_query_response body: " + e.getMessage());
         }
@@ -39,7 +44,7 @@ final class KeysQuerySnapshots {
         for (UserKeys user : response.users().values()) {
             snapshots.add(snapshot(user));
         }
-        return snapshots;
+        return new Parsed(snapshots, response.refusedUsers());
     }
 
     private static UserKeysSnapshot snapshot(UserKeys user) {

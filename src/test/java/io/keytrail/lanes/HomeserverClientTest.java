@@ -94,6 +94,28 @@ class HomeserverClientTest {
     }
 
     @Test
+    void hugeExponentInsideADevice_isReadCheaply_forTheValidatorToRefuseThatDeviceAlone() throws Exception {
+        String body = KeysQueryBody.of(ALICE).toString().replaceFirst("\\{", "{\"n\":1e100000000,");
+        stub.respond(request -> new Reply(200, body));
+
+        KeysQueryOutcome outcome = client(TOKEN, Duration.ofSeconds(10)).queryKeys(List.of(ALICE.userId()))
+                .get(20, TimeUnit.SECONDS);
+
+        assertThat(outcome).isInstanceOf(KeysQueryOutcome.Answered.class);
+    }
+
+    @Test
+    void numberOfAHundredThousandDigits_isMalformed_withAShortMessage() throws Exception {
+        stub.respond(request -> new Reply(200, "{\"n\":" + "9".repeat(100_000) + "}"));
+
+        KeysQueryOutcome outcome = client(TOKEN, Duration.ofSeconds(10)).queryKeys(List.of(ALICE.userId()))
+                .get(20, TimeUnit.SECONDS);
+
+        assertThat(outcome).isInstanceOfSatisfying(KeysQueryOutcome.Malformed.class, m -> assertThat(m.toString())
+                .contains("longer than 32 characters").hasSizeLessThan(300).doesNotContain("99999"));
+    }
+
+    @Test
     void jsonThatIsNotAnObjectIsMalformed() throws Exception {
         stub.respond(request -> new Reply(200, "[1, 2]"));
 

@@ -54,10 +54,42 @@ class MatrixJsonTest {
     }
 
     @Test
-    void numbers_keepTheirExactValue() {
-        JsonNode node = MatrixJson.parseObject("{\"f\":1e10,\"big\":123456789012345678901234567890,\"i\":5}");
-        assertThat(node.get("f").isBigDecimal()).isTrue();
-        assertThat(node.get("big").bigIntegerValue()).isEqualTo(new BigInteger("123456789012345678901234567890"));
+    void integers_keepTheirExactValue() {
+        JsonNode node = MatrixJson.parseObject("{\"max\":9007199254740991,\"min\":-9007199254740991,\"i\":5}");
+        assertThat(node.get("max").longValue()).isEqualTo(9007199254740991L);
+        assertThat(node.get("min").longValue()).isEqualTo(-9007199254740991L);
         assertThat(node.get("i").isIntegralNumber()).isTrue();
+    }
+
+    @Test
+    void fractionsAndExponents_areKeptExactlyAndCheaply_forCanonicalJsonToRefuse() {
+        long start = System.nanoTime();
+        JsonNode node = MatrixJson.parseObject("{\"f\":1e10,\"huge\":1e100000000,\"big\":123456789012345678901234567890}");
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+        assertThat(node.get("f").isBigDecimal()).isTrue();
+        assertThat(node.get("huge").decimalValue().scale()).isEqualTo(-100000000);
+        assertThat(node.get("big").isBigInteger()).isTrue();
+    }
+
+    @Test
+    void anExponentBeyondAnInt_isAFormatError_notANumberFormatException() {
+        assertThatThrownBy(() -> MatrixJson.parse("[-1e-1000000900719925474099200]"))
+                .isInstanceOf(MatrixFormatException.class)
+                .hasMessageContaining("exponent too large");
+    }
+
+    @Test
+    void aVeryLongNumber_isRefusedByLengthWithoutQuotingIt() {
+        String digits = "7".repeat(100_000);
+        assertThatThrownBy(() -> MatrixJson.parseObject("{\"a\":" + digits + "}"))
+                .isInstanceOf(MatrixFormatException.class)
+                .hasMessageContaining("longer than 32 characters")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300).doesNotContain("StreamReadConstraints"));
+    }
+
+    @Test
+    void nanAndInfinity_areNotJson() {
+        assertThatThrownBy(() -> MatrixJson.parse("[NaN]")).isInstanceOf(MatrixFormatException.class);
+        assertThatThrownBy(() -> MatrixJson.parse("[-Infinity]")).isInstanceOf(MatrixFormatException.class);
     }
 }

@@ -128,6 +128,16 @@ class SignedJsonTest {
     }
 
     @Test
+    void hugeExponentInsideSignedJson_isInvalidAtOnce_notExpanded() {
+        ObjectNode object = MatrixJson.parseObject("{\"n\":1e100000000,\"signatures\":{\"domain\":{\"ed25519:1\":\"AAAA\"}}}");
+        long start = System.nanoTime();
+        assertThat(SignedJson.verify(object, ENTITY, KEY_ID, KEY.publicKey())).isEqualTo(SignatureCheck.INVALID);
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+        assertThatThrownBy(() -> SignedJson.canonicalForSigning(object)).isInstanceOf(MatrixFormatException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).doesNotContain("0000"));
+    }
+
+    @Test
     void sign_mergesWithExistingSignaturesAndLeavesTheInputAlone() {
         ObjectNode original = MatrixJson.parseObject(
                 "{\"a\":1,\"unsigned\":{\"x\":1},\"signatures\":{\"domain\":{\"ed25519:old\":\"s\"},\"other\":{\"ed25519:o\":\"t\"}}}");

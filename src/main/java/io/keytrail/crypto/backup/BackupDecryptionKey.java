@@ -21,6 +21,8 @@ import io.keytrail.crypto.backup.InvalidBackupKeyException.Reason;
  */
 public final class BackupDecryptionKey {
     public static final int LENGTH = 32;
+    /** A recovery key (35 bytes) is 48 base58 characters; leading zero bytes could add a few more, never 16. */
+    static final int MAX_RECOVERY_KEY_CHARS = 64;
     private static final byte[] PREFIX = {(byte) 0x8B, 0x01};
     private static final int RECOVERY_KEY_BYTES = PREFIX.length + LENGTH + 1;
 
@@ -91,6 +93,12 @@ public final class BackupDecryptionKey {
                         + " (they have no 0, O, I or l, and no punctuation)");
             }
             compact.append(c);
+            // Base58 decoding is quadratic in the length: stop a long paste before decoding it.
+            if (compact.length() > MAX_RECOVERY_KEY_CHARS) {
+                throw new InvalidBackupKeyException(Reason.WRONG_LENGTH, "the recovery key has more than "
+                        + MAX_RECOVERY_KEY_CHARS + " characters (not counting spaces), which is too many: recovery keys"
+                        + " have 48");
+            }
         }
         byte[] bytes = Base58.decode(compact.toString());
         if (bytes.length != RECOVERY_KEY_BYTES) {

@@ -106,6 +106,14 @@ class BackupDecryptionKeyTest {
     }
 
     @Test
+    void megabyteLongRecoveryKey_isRefusedByLengthBeforeDecoding() {
+        String paste = "EsTc ".repeat(250_000);
+        long start = System.nanoTime();
+        assertReason(() -> BackupDecryptionKey.parse(paste), Reason.WRONG_LENGTH, "more than 64 characters");
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+    }
+
+    @Test
     void base64KeyOfTheWrongSize_isRejected() {
         assertReason(() -> BackupDecryptionKey.fromBase64(UnpaddedBase64.encode(new byte[31])), Reason.WRONG_LENGTH, "31 bytes");
         assertReason(() -> BackupDecryptionKey.parse("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LC*"), Reason.INVALID_CHARACTER, "base64");
