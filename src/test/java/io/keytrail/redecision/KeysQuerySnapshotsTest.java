@@ -12,6 +12,7 @@ import io.keytrail.matrix.SignedJson;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.MasterSignature;
+import io.keytrail.matrix.KeysQueryLimits;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.trust.DeviceStanding;
 
@@ -21,7 +22,7 @@ class KeysQuerySnapshotsTest {
     private static final String SSK = SignedJson.keyIdOf(ALICE.selfSigningKey().publicKey());
 
     private static UserKeysSnapshot only(KeysQueryBody body) {
-        List<UserKeysSnapshot> snapshots = KeysQuerySnapshots.parse(body.build());
+        List<UserKeysSnapshot> snapshots = KeysQuerySnapshots.parse(body.build(), KeysQueryLimits.DEFAULT).snapshots();
         assertThat(snapshots).hasSize(1);
         return snapshots.get(0);
     }
