@@ -6,6 +6,7 @@ import io.keytrail.directory.LocalAccount;
 import io.keytrail.directory.SessionView;
 import io.keytrail.directory.SessionViews;
 import io.keytrail.directory.UserLocks;
+import io.keytrail.directory.WriteUnits;
 import io.keytrail.session.Commands;
 
 import java.time.Clock;
@@ -46,6 +47,10 @@ import io.keytrail.session.Trigger;
  * Keys and verification changes, and the re-decisions they cause (design section 4): after the
  * identity aggregate recorded the change, every affected session is found through the directory's
  * indexes and re-decided by its own aggregate; each change is an event with its evidence.
+ *
+ * <p>Each input is one unit of work ({@link WriteUnits}): the keys and every re-decision they cause
+ * commit together, so a crash between the two cannot leave the keys stored and the sessions behind
+ * (ADR 0008); a conflict with another node retries the whole input.
  */
 @Component
 public class KeysIntake implements KeysQueryRecorder {
@@ -54,10 +59,13 @@ public class KeysIntake implements KeysQueryRecorder {
     private final Clock clock;
     private final UserLocks locks;
     private final LocalAccount local;
+    private final WriteUnits units;
     private Instant lastRequestedAt = Instant.EPOCH;
 
-    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks, LocalAccount local) {
+    public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks, LocalAccount local,
+                      WriteUnits units) {
         this.commands = new Commands(gateway);
+        this.units = units;
         this.locks = locks;
         this.local = local;
         this.directory = directory;
@@ -89,6 +97,10 @@ public class KeysIntake implements KeysQueryRecorder {
      * newer response was already applied keeps it.
      */
     public synchronized KeysResult recordKeysQuery(JsonNode body, Instant requestedAt) {
+        return units.run(() -> applyKeysQuery(body, requestedAt));
+    }
+
+    private KeysResult applyKeysQuery(JsonNode body, Instant requestedAt) {
         List<UserKeysSnapshot> snapshots = new ArrayList<>(KeysQuerySnapshots.parse(body));
         // Our own identity first: it may vouch (through our USK) for the other users of the same response.
         Optional<String> own = local.userId();
@@ -142,6 +154,10 @@ public class KeysIntake implements KeysQueryRecorder {
     }
 
     public synchronized KeysResult verifyMasterKey(String userId, String masterKey) {
+        return units.run(() -> applyMasterKeyVerification(userId, masterKey));
+    }
+
+    private KeysResult applyMasterKeyVerification(String userId, String masterKey) {
         Changes changes = new Changes();
         locks.withUser(userId, () -> {
             commands.send(new VerifyMasterKey(userId, masterKey));
@@ -205,6 +221,10 @@ public class KeysIntake implements KeysQueryRecorder {
     }
 
     public synchronized KeysResult withdrawVerification(String userId) {
+        return units.run(() -> applyWithdrawal(userId));
+    }
+
+    private KeysResult applyWithdrawal(String userId) {
         Changes changes = new Changes();
         locks.withUser(userId, () -> {
             commands.send(new WithdrawVerification(userId));
