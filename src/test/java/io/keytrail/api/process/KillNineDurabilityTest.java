@@ -25,7 +25,8 @@ import io.keytrail.matrix.fixture.TestAccount;
 
 /**
  * Design section 11: an input answered with success survives a {@code kill -9} the next instant. The
- * service runs as a child JVM on the default durable H2 file store; clients post room keys and
+ * service runs as a child JVM on the default H2 file store (application.yml's URL, under the test's
+ * directory); clients post room keys and
  * {@code /keys/query} answers concurrently, the process is killed (SIGKILL) after a random number of
  * answers, restarted on the same store, and every acknowledged input must be there: its session, and
  * for users whose keys were acknowledged, the upgrade (or, without an acknowledged session, a fresh room
@@ -43,9 +44,7 @@ class KillNineDurabilityTest {
         int rounds = Integer.getInteger("keytrail.crash.rounds", 2);
         long seed = Long.getLong("keytrail.crash.seed", System.nanoTime());
         Random random = new Random(seed);
-        String url = "jdbc:h2:file:" + dir.resolve("keytrail").toAbsolutePath()
-                + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        List<String> store = List.of("--spring.datasource.url=" + url);
+        List<String> store = List.of(); // the default store: what an operator gets without configuring one
         List<Round> done = new ArrayList<>();
         ServiceProcess node = ServiceProcess.start(dir, "node-0", store);
         try {

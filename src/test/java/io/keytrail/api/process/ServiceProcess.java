@@ -53,8 +53,9 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a node with the given store settings ({@code --spring.datasource.url=...} and the like)
-     * and waits until it answers HTTP.
+     * Starts a node in {@code dataDir} (its working directory, so the default H2 URL {@code ./data/...}
+     * lands there) with the given extra settings ({@code --spring.datasource.url=...} and the like), and
+     * waits until it answers HTTP.
      */
     public static ServiceProcess start(Path dataDir, String name, List<String> storeArguments) {
         try {
@@ -74,8 +75,11 @@ public final class ServiceProcess implements AutoCloseable {
                     "--keytrail.homeserver.base-url=",
                     "--spring.main.banner-mode=off"));
             command.addAll(storeArguments);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // Only the arguments choose the store: nothing from the environment of the build.
+            builder.environment().keySet().removeIf(key -> key.startsWith("KEYTRAIL_") || key.startsWith("SPRING_"));
+            Process process = builder.start();
             ServiceProcess node = new ServiceProcess(process, port, log);
             node.awaitReady();
             return node;

@@ -1,0 +1,226 @@
+package io.keytrail.api.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keytrail.matrix.fixture.TestAccount;
+
+/**
+ * Design section 11 and issues 9 and 11: two nodes (two service JVMs) on one PostgreSQL, fed at once
+ * with overlapping inputs: the same room keys and {@code /keys/query} answers to both, and room keys on
+ * one node while their sender's keys arrive on the other. No request fails (conflicts between the
+ * nodes are retried), every session exists once with one history and is upgraded (the per-user lock is
+ * shared through the database), and the key-query saga's segments are claimed by both nodes.
+ *
+ * <p>The nodes get a schema of their own in the CI database, so that no other test's tables or
+ * processors (a cached Spring context is a third node) take part; it is dropped afterwards.
+ */
+@EnabledIfEnvironmentVariable(named = "KEYTRAIL_TEST_POSTGRES_URL", matches = ".+")
+class TwoNodesPostgresTest {
+    private static final int SHARED_USERS = 20;
+    private static final int SPLIT_USERS = 60;
+    private static final int CLIENTS = 8;
+
+    @TempDir
+    Path dir;
+    private final String schema = "two_nodes_" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<ServiceProcess> nodes = new ArrayList<>();
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    private static Connection connect(String options) throws SQLException {
+        String url = System.getenv("KEYTRAIL_TEST_POSTGRES_URL");
+        return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + options,
+                env("KEYTRAIL_TEST_POSTGRES_USER", "keytrail"), env("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail"));
+    }
+
+    @BeforeEach
+    void createSchema() throws SQLException {
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
+            s.execute("create schema " + schema);
+        }
+    }
+
+    @AfterEach
+    void stopNodesAndDropSchema() throws SQLException {
+        nodes.forEach(ServiceProcess::close);
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
+            s.execute("drop schema if exists " + schema + " cascade");
+        }
+    }
+
+    private ServiceProcess startNode(String name) {
+        String url = System.getenv("KEYTRAIL_TEST_POSTGRES_URL");
+        ServiceProcess node = ServiceProcess.start(dir.resolve(name), name, List.of(
+                "--spring.profiles.active=postgres",
+                "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                "--spring.datasource.username=" + env("KEYTRAIL_TEST_POSTGRES_USER", "keytrail"),
+                "--spring.datasource.password=" + env("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail"),
+                "--keytrail.cluster.saga-segments=2",
+                "--keytrail.cluster.saga-threads=1",
+                "--axon.eventhandling.tokenstore.claim-timeout=5s"));
+        nodes.add(node);
+        return node;
+    }
+
+    private record Post(ServiceProcess node, ObjectNode input) {
+    }
+
+    @Test
+    void twoNodesFedOverlappingInputs_loseNothing_duplicateNothing_failNothing_andShareSagaSegments()
+            throws Exception {
+        // One after the other: the first node creates the schema (Hibernate, schema-postgresql.sql).
+        ServiceProcess a = startNode("node-a");
+        ServiceProcess b = startNode("node-b");
+        String tag = schema.substring("two_nodes_".length());
+        String room = "!two-nodes-" + tag + ":durable.test";
+        List<TestAccount> users = Workload.users(tag, SHARED_USERS + SPLIT_USERS);
+        List<Workload.RoomKey> keys = new ArrayList<>();
+        List<Post> posts = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            TestAccount user = users.get(i);
+            Workload.RoomKey key = Workload.roomKey(user, room);
+            keys.add(key);
+            if (i < SHARED_USERS) {
+                // The same room key and the same keys to both nodes.
+                ObjectNode keysInput = Workload.keys(user);
+                posts.addAll(List.of(new Post(a, key.input()), new Post(b, key.input()), new Post(a, keysInput),
+                        new Post(b, keysInput)));
+            } else {
+                // The room key on one node while the sender's keys arrive on the other.
+                boolean keyOnA = i % 2 == 0;
+                posts.add(new Post(keyOnA ? a : b, key.input()));
+                posts.add(new Post(keyOnA ? b : a, Workload.keys(user)));
+            }
+        }
+        long seed = System.nanoTime();
+        Collections.shuffle(posts, new Random(seed));
+
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        long started = System.nanoTime();
+        for (Post post : posts) {
+            clients.execute(() -> {
+                try {
+                    HttpResponse<String> response = post.node().postInput(post.input());
+                    if (response.statusCode() != 200) {
+                        failed.add(response.statusCode() + " " + response.body());
+                    }
+                } catch (IOException e) {
+                    failed.add(e.toString());
+                }
+            });
+        }
+        clients.shutdown();
+        assertThat(clients.awaitTermination(90, TimeUnit.SECONDS)).as("every request answered").isTrue();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertThat(failed).as("requests that failed (seed %d)", seed).isEmpty();
+        List<String> notUpgraded = new ArrayList<>();
+        for (Workload.RoomKey key : keys) {
+            for (ServiceProcess node : List.of(a, b)) {
+                JsonNode session = node.session(key.roomId(), key.sessionId());
+                if (session == null || !"SenderUnverified".equals(Workload.state(session))) {
+                    notUpgraded.add(key.sender().userId() + " on node " + node.pid() + ": " + session);
+                }
+            }
+        }
+        assertThat(notUpgraded).as("sessions missing or not upgraded (seed %d)", seed).isEmpty();
+
+        Map<String, Map<String, Integer>> histories = sessionHistories(room);
+        assertThat(histories).as("one history per session").hasSize(keys.size());
+        assertThat(histories.values()).allSatisfy(history -> {
+            assertThat(history.get("SessionReceived")).as("received once: %s", history).isEqualTo(1);
+            assertThat(history.getOrDefault("SenderDataChanged", 0)).as("decided at most once more: %s", history)
+                    .isLessThanOrEqualTo(1);
+        });
+        assertThat(sessionRows(room)).as("one directory row per session").isEqualTo(keys.size());
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(sagaSegmentOwners()).as("saga segments claimed by both nodes")
+                        .hasSize(2));
+        System.out.printf("two nodes on PostgreSQL: %d requests (%d sessions) in %d ms, 0 failed, "
+                + "%d sessions not upgraded, saga segment owners %s%n", posts.size(), keys.size(), millis,
+                notUpgraded.size(), sagaSegmentOwners());
+    }
+
+    /** Per session aggregate of the room: how many events of each type its stream holds. */
+    private Map<String, Map<String, Integer>> sessionHistories(String room) throws SQLException {
+        Map<String, Map<String, Integer>> histories = new HashMap<>();
+        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select aggregate_identifier, payload_type, sequence_number "
+                     + "from domain_event_entry where type = 'MegolmSession' order by aggregate_identifier, "
+                     + "sequence_number")) {
+            Map<String, Long> lastSequence = new HashMap<>();
+            while (rs.next()) {
+                String aggregate = rs.getString(1);
+                if (!aggregate.startsWith(room + "|")) {
+                    continue;
+                }
+                long sequence = rs.getLong(3);
+                long expected = lastSequence.getOrDefault(aggregate, -1L) + 1;
+                assertThat(sequence).as("gap-free stream of %s", aggregate).isEqualTo(expected);
+                lastSequence.put(aggregate, sequence);
+                String type = rs.getString(2);
+                histories.computeIfAbsent(aggregate, k -> new HashMap<>())
+                        .merge(type.substring(type.lastIndexOf('$') + 1), 1, Integer::sum);
+            }
+        }
+        return histories;
+    }
+
+    private int sessionRows(String room) throws SQLException {
+        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from kt_session where room_id = '"
+                     + room.replace("'", "''") + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private Set<String> sagaSegmentOwners() throws SQLException {
+        Set<String> owners = new HashSet<>();
+        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select owner from token_entry where processor_name = "
+                     + "'KeysQuerySagaProcessor' and owner is not null")) {
+            while (rs.next()) {
+                owners.add(rs.getString(1));
+            }
+        }
+        return owners;
+    }
+}
