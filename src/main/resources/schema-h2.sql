@@ -20,7 +20,7 @@ create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat
 create index if not exists priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
 
 -- One row per user, locked (select ... for update) by the unit of work that decides a room key of the
--- user or stores the user's keys, so that nodes sharing the database serialise per user (ADR 0008).
+-- user or stores the user's keys, so that nodes sharing the database serialise per user (ADR 0009).
 create table if not exists keytrail_user_lock (
   user_id varchar(1024) not null primary key
 );

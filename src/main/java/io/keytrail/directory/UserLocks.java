@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Two levels, both held until the unit of work ends (commit or rollback), because the other side
  * must see what this side stored: a striped lock in this JVM, so threads of one node queue without
  * touching the store, and the row of the user in {@code keytrail_user_lock}, locked in the unit's own
- * transaction, so that nodes sharing one database queue too (ADR 0008). A deadlock between two nodes
+ * transaction, so that nodes sharing one database queue too (ADR 0009). A deadlock between two nodes
  * that lock several users in different orders is broken by the database and retried by
  * {@link WriteUnits}.
  */

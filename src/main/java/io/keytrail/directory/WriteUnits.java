@@ -22,7 +22,7 @@ import io.keytrail.errors.RefusalException;
  * Runs one input as one unit of work: a single store transaction that every command of the input
  * joins (Axon's units of work take part in an open Spring transaction, and the subscribing directory
  * projection writes in it), so the keys of a {@code /keys/query} answer and the re-decisions they
- * cause are stored together or not at all (ADR 0008).
+ * cause are stored together or not at all (ADR 0009).
  *
  * <p>Another node may store the same aggregate or the same read-model row at the same moment; the
  * loser of that race sees a conflict (Axon's {@link ConcurrencyException}, a unique-key violation, a

@@ -76,7 +76,7 @@ public class RoomKeyIntake {
         }
         InboundGroupSession session = sessionFrom(payload);
         try {
-            // One unit of work (ADR 0008): the decision reads the device list under the sender's lock,
+            // One unit of work (ADR 0009): the decision reads the device list under the sender's lock,
             // on this node and on every node that shares the store.
             return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
         } catch (Refused refused) {

@@ -50,7 +50,7 @@ import io.keytrail.session.Trigger;
  *
  * <p>Each input is one unit of work ({@link WriteUnits}): the keys and every re-decision they cause
  * commit together, so a crash between the two cannot leave the keys stored and the sessions behind
- * (ADR 0008); a conflict with another node retries the whole input.
+ * (ADR 0009); a conflict with another node retries the whole input.
  */
 @Component
 public class KeysIntake implements KeysQueryRecorder {
