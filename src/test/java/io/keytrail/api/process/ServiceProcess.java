@@ -58,6 +58,13 @@ public final class ServiceProcess implements AutoCloseable {
      * waits until it answers HTTP.
      */
     public static ServiceProcess start(Path dataDir, String name, List<String> storeArguments) {
+        ServiceProcess node = launch(dataDir, name, storeArguments, SEALING_KEY);
+        node.awaitReady();
+        return node;
+    }
+
+    /** Starts a node without waiting for it: for a start that is expected to fail. */
+    public static ServiceProcess launch(Path dataDir, String name, List<String> storeArguments, String sealingKey) {
         try {
             Files.createDirectories(dataDir);
             int port = freePort();
@@ -69,7 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
                     "--server.port=" + port,
                     "--server.address=127.0.0.1",
                     "--keytrail.data-dir=" + dataDir.toAbsolutePath(),
-                    "--keytrail.session-key-encryption-key=" + SEALING_KEY,
+                    "--keytrail.session-key-encryption-key=" + sealingKey,
                     "--keytrail.api.token=" + TOKEN,
                     "--keytrail.api.admin-token=" + ADMIN_TOKEN,
                     "--keytrail.homeserver.base-url=",
@@ -79,10 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // Only the arguments choose the store: nothing from the environment of the build.
             builder.environment().keySet().removeIf(key -> key.startsWith("KEYTRAIL_") || key.startsWith("SPRING_"));
-            Process process = builder.start();
-            ServiceProcess node = new ServiceProcess(process, port, log);
-            node.awaitReady();
-            return node;
+            return new ServiceProcess(builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -160,6 +164,19 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         waitFor();
+    }
+
+    /** Waits for the process to end by itself; its exit code. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the service is still running after " + atMost);
+        }
+        return process.exitValue();
+    }
+
+    /** Everything the node wrote to standard output and error. */
+    public String output() throws IOException {
+        return Files.readString(log);
     }
 
     public long pid() {
