@@ -14,9 +14,8 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
 import io.keytrail.directory.SessionView;
@@ -34,8 +33,7 @@ import io.keytrail.trust.SenderData;
  * their re-decisions are one unit of work: a failure injected before the last re-decision leaves
  * nothing of the input behind, and delivering it again gives the whole result.
  */
-@SpringBootTest(properties = IntakeTestProperties.VAULT_KEY)
-@ActiveProfiles("test")
+@EngineSpringTest
 class CrashSafeRedecisionTest {
     @Autowired
     Keytrail keytrail;
