@@ -79,8 +79,10 @@ public final class ServiceProcess implements AutoCloseable {
                     "--keytrail.session-key-encryption-key=" + sealingKey,
                     "--keytrail.api.token=" + TOKEN,
                     "--keytrail.api.admin-token=" + ADMIN_TOKEN,
-                    "--keytrail.homeserver.base-url=",
                     "--spring.main.banner-mode=off"));
+            if (storeArguments.stream().noneMatch(a -> a.startsWith("--keytrail.homeserver.base-url="))) {
+                command.add("--keytrail.homeserver.base-url="); // no slow lane unless a test asks for one
+            }
             command.addAll(storeArguments);
             ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

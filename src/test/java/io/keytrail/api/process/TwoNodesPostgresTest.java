@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.matrix.fixture.TestAccount;
@@ -41,7 +47,9 @@ import io.keytrail.matrix.fixture.TestAccount;
  * with overlapping inputs: the same room keys and {@code /keys/query} answers to both, and room keys on
  * one node while their sender's keys arrive on the other. No request fails (conflicts between the
  * nodes are retried), every session exists once with one history and is upgraded (the per-user lock is
- * shared through the database), and the key-query saga's segments are claimed by both nodes.
+ * shared through the database), the key-query saga's segments are claimed by both nodes, and each
+ * retry deadline of the slow lane fires once (a user whose keys never come is asked exactly
+ * {@code max-attempts} times, then given up once).
  *
  * <p>The nodes get a schema of their own in the CI database, so that no other test's tables or
  * processors (a cached Spring context is a third node) take part; it is dropped afterwards.
@@ -50,12 +58,18 @@ import io.keytrail.matrix.fixture.TestAccount;
 class TwoNodesPostgresTest {
     private static final int SHARED_USERS = 20;
     private static final int SPLIT_USERS = 60;
+    /** Users whose keys never come: their slow lane fails against the homeserver until it gives up. */
+    private static final int LONELY_USERS = 8;
+    private static final int ATTEMPTS = 3;
     private static final int CLIENTS = 8;
 
     @TempDir
     Path dir;
     private final String schema = "two_nodes_" + UUID.randomUUID().toString().substring(0, 8);
     private final List<ServiceProcess> nodes = new ArrayList<>();
+    /** A homeserver that fails every {@code /keys/query}, counting how often each user was asked. */
+    private HttpServer homeserver;
+    private final Map<String, Integer> queriesPerUser = new ConcurrentHashMap<>();
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
@@ -69,6 +83,23 @@ class TwoNodesPostgresTest {
     }
 
     @BeforeEach
+    void startHomeserver() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        homeserver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        homeserver.createContext("/_matrix/client/v3/keys/query", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                json.readTree(body).path("device_keys").fieldNames()
+                        .forEachRemaining(user -> queriesPerUser.merge(user, 1, Integer::sum));
+            }
+            byte[] answer = "{\"errcode\":\"M_UNKNOWN\"}".getBytes();
+            exchange.sendResponseHeaders(500, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        homeserver.start();
+    }
+
+    @BeforeEach
     void createSchema() throws SQLException {
         try (Connection c = connect(""); Statement s = c.createStatement()) {
             s.execute("create schema " + schema);
@@ -78,6 +109,7 @@ class TwoNodesPostgresTest {
     @AfterEach
     void stopNodesAndDropSchema() throws SQLException {
         nodes.forEach(ServiceProcess::close);
+        homeserver.stop(0);
         try (Connection c = connect(""); Statement s = c.createStatement()) {
             s.execute("drop schema if exists " + schema + " cascade");
         }
@@ -92,7 +124,11 @@ class TwoNodesPostgresTest {
                 "--spring.datasource.password=" + env("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail"),
                 "--keytrail.cluster.saga-segments=2",
                 "--keytrail.cluster.saga-threads=1",
-                "--axon.eventhandling.tokenstore.claim-timeout=5s"));
+                "--axon.eventhandling.tokenstore.claim-timeout=5s",
+                "--keytrail.homeserver.base-url=http://127.0.0.1:" + homeserver.getAddress().getPort(),
+                "--keytrail.retry.initial-delay=1s", "--keytrail.retry.factor=1.0", "--keytrail.retry.max-delay=1s",
+                "--keytrail.retry.jitter=0", "--keytrail.retry.max-attempts=" + ATTEMPTS,
+                "--db-scheduler.polling-interval=500ms"));
         nodes.add(node);
         return node;
     }
@@ -126,6 +162,10 @@ class TwoNodesPostgresTest {
                 posts.add(new Post(keyOnA ? a : b, key.input()));
                 posts.add(new Post(keyOnA ? b : a, Workload.keys(user)));
             }
+        }
+        List<TestAccount> lonely = Workload.users(tag + "-lonely", LONELY_USERS);
+        for (int i = 0; i < lonely.size(); i++) {
+            posts.add(new Post(i % 2 == 0 ? a : b, Workload.roomKey(lonely.get(i), room + "-lonely").input()));
         }
         long seed = System.nanoTime();
         Collections.shuffle(posts, new Random(seed));
@@ -173,9 +213,38 @@ class TwoNodesPostgresTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> assertThat(sagaSegmentOwners()).as("saga segments claimed by both nodes")
                         .hasSize(2));
+        // Every retry deadline fired once: each user whose keys never came was asked exactly ATTEMPTS
+        // times (not once per node), then given up once.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> abandonedUsers().containsAll(lonely.stream().map(TestAccount::userId).toList()));
+        assertThat(lonely).allSatisfy(user -> assertThat(queriesPerUser.get(user.userId()))
+                .as("queries for %s", user.userId()).isEqualTo(ATTEMPTS));
+        assertThat(abandonedCount()).as("one KeysQueryAbandoned per lonely user").isEqualTo(LONELY_USERS);
+
         System.out.printf("two nodes on PostgreSQL: %d requests (%d sessions) in %d ms, 0 failed, "
                 + "%d sessions not upgraded, saga segment owners %s%n", posts.size(), keys.size(), millis,
                 notUpgraded.size(), sagaSegmentOwners());
+    }
+
+    private Set<String> abandonedUsers() throws SQLException {
+        Set<String> users = new HashSet<>();
+        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select aggregate_identifier from domain_event_entry "
+                     + "where payload_type like '%KeysQueryAbandoned'")) {
+            while (rs.next()) {
+                users.add(rs.getString(1));
+            }
+        }
+        return users;
+    }
+
+    private int abandonedCount() throws SQLException {
+        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from domain_event_entry "
+                     + "where payload_type like '%KeysQueryAbandoned' and aggregate_identifier like '%-lonely:%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     /** Per session aggregate of the room: how many events of each type its stream holds. */
