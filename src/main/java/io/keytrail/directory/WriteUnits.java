@@ -36,8 +36,11 @@ import io.keytrail.errors.RefusalException;
 public class WriteUnits {
     private static final Logger log = LoggerFactory.getLogger(WriteUnits.class);
     static final int MAX_ATTEMPTS = 8;
-    /** SQL states of a lost race: unique violation, serialization failure, deadlock, H2 lock timeout. */
-    private static final Set<String> CONFLICT_STATES = Set.of("23505", "40001", "40P01", "HYT00");
+    /**
+     * SQL states of a lost race: unique violation, serialization failure, deadlock; H2's lock timeout and
+     * concurrent update of one row.
+     */
+    private static final Set<String> CONFLICT_STATES = Set.of("23505", "40001", "40P01", "HYT00", "90131");
 
     private final TransactionTemplate transactions;
 
