@@ -185,6 +185,16 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The first lines of the node's output that name an exception or an error, for failure messages. */
+    public String problems() {
+        try {
+            return String.join("\n", Files.readAllLines(log).stream()
+                    .filter(line -> line.contains("Exception") || line.contains(" ERROR ")).limit(15).toList());
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     /** The last lines of the node's output, for failure messages. */
     public String tail() {
         try {

@@ -103,6 +103,10 @@ class TwoNodesPostgresTest {
     void createSchema() throws SQLException {
         try (Connection c = connect(""); Statement s = c.createStatement()) {
             s.execute("create schema " + schema);
+            // Hibernate's schema update sees sequences of other schemas (the CI database's public one,
+            // used by the other PostgreSQL tests) as its own and would not create them here.
+            s.execute("create sequence " + schema + ".domain_event_entry_seq start with 1 increment by 1");
+            s.execute("create sequence " + schema + ".association_value_entry_seq start with 1 increment by 50");
         }
     }
 
@@ -120,6 +124,8 @@ class TwoNodesPostgresTest {
         ServiceProcess node = ServiceProcess.start(dir.resolve(name), name, List.of(
                 "--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                // Hibernate looks tables and sequences up in every schema unless told which one is its own.
+                "--spring.jpa.properties.hibernate.default_schema=" + schema,
                 "--spring.datasource.username=" + env("KEYTRAIL_TEST_POSTGRES_USER", "keytrail"),
                 "--spring.datasource.password=" + env("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail"),
                 "--keytrail.cluster.saga-segments=2",
@@ -189,7 +195,8 @@ class TwoNodesPostgresTest {
         assertThat(clients.awaitTermination(90, TimeUnit.SECONDS)).as("every request answered").isTrue();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-        assertThat(failed).as("requests that failed (seed %d)", seed).isEmpty();
+        assertThat(failed).as("requests that failed (seed %d); node logs:%n%s%n%s", seed, a.problems(), b.problems())
+                .isEmpty();
         List<String> notUpgraded = new ArrayList<>();
         for (Workload.RoomKey key : keys) {
             for (ServiceProcess node : List.of(a, b)) {
