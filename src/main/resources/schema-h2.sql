@@ -27,3 +27,9 @@ create index if not exists priority_execution_time_idx on scheduled_tasks (prior
 alter table if exists domain_event_entry alter column aggregate_identifier set data type varchar(512);
 alter table if exists snapshot_event_entry alter column aggregate_identifier set data type varchar(512);
 alter table if exists kt_device alter column id set data type varchar(512);
+
+-- One row per user, locked (select ... for update) by the unit of work that decides a room key of the
+-- user or stores the user's keys, so that nodes sharing the database serialise per user (ADR 0009).
+create table if not exists keytrail_user_lock (
+  user_id varchar(1024) not null primary key
+);

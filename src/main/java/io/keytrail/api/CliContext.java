@@ -136,7 +136,7 @@ final class CliContext {
         Path home = dir.toAbsolutePath();
         return app.run(
                 "--spring.profiles.active=replay",
-                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE",
+                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
                 "--spring.sql.init.platform=h2",

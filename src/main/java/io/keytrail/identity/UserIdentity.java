@@ -152,6 +152,9 @@ public class UserIdentity {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(WithdrawVerification cmd) {
+        if (verifiedMasterKeys.isEmpty() && !everVerifiedCurrent) {
+            return; // nothing verified, nothing to withdraw: no event (design 11)
+        }
         apply(new VerificationWithdrawn(cmd.userId(), IdentityTrust.NONE));
     }
 

@@ -22,13 +22,21 @@ public class LaneConfiguration {
      *
      * <p>{@code keytrail.lanes.saga-processor.auto-start=false} (the command-line tools) leaves the
      * processor stopped: no thread, no token claimed, so a later service still walks the history.
+     *
+     * <p>Nodes sharing one store share the saga's segments through the token table: a node claims at
+     * most one segment per thread. One segment and one thread by default; a cluster of N nodes sets
+     * {@code keytrail.cluster.saga-segments=N} and {@code saga-threads=1} so each node takes one
+     * (ADR 0009 says what that costs while a node is down).
      */
     @Bean
     ConfigurerModule keysQuerySagaStartsAtTail(
-            @Value("${keytrail.lanes.saga-processor.auto-start:true}") boolean autoStart) {
+            @Value("${keytrail.lanes.saga-processor.auto-start:true}") boolean autoStart,
+            @Value("${keytrail.cluster.saga-segments:1}") int segments,
+            @Value("${keytrail.cluster.saga-threads:1}") int threads) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerTrackingEventProcessorConfiguration(SAGA_PROCESSOR, c -> TrackingEventProcessorConfiguration
-                        .forSingleThreadedProcessing()
+                        .forParallelProcessing(threads)
+                        .andInitialSegmentsCount(segments)
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                         .andAutoStart(autoStart)));
     }

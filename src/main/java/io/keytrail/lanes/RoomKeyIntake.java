@@ -73,7 +73,30 @@ public class RoomKeyIntake {
             throw new RefusalException(RefusalCode.of(e.reason()), e.getMessage());
         }
         InboundGroupSession session = sessionFrom(payload);
-        return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
+        try {
+            // One unit of work (ADR 0009): the decision reads the device list under the sender's lock,
+            // on this node and on every node that shares the store.
+            return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
+        } catch (Refused refused) {
+            // Recorded after the refused unit rolled back, in a unit of its own, so that it is kept.
+            RoomKeyRefusedException e = refused.cause;
+            ReceiveSession command = refused.command;
+            events.publish(new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(),
+                    command.senderKey(), e.code(), e.getMessage(), command.evidence()));
+            throw new RefusalException(e.code(), e.getMessage());
+        }
+    }
+
+    /** The aggregate refused the room key; carries what the refusal record needs out of the unit. */
+    private static final class Refused extends RuntimeException {
+        private final transient RoomKeyRefusedException cause;
+        private final transient ReceiveSession command;
+
+        Refused(RoomKeyRefusedException cause, ReceiveSession command) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+            this.command = command;
+        }
     }
 
     /** Reads the evidence and lets the aggregate decide, while no keys change for this sender. */
@@ -90,9 +113,7 @@ public class RoomKeyIntake {
         try {
             outcome = dispatch.send(command);
         } catch (RoomKeyRefusedException e) {
-            events.publish(new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(), creatorKey,
-                    e.code(), e.getMessage(), command.evidence()));
-            throw new RefusalException(e.code(), e.getMessage());
+            throw new Refused(e, command);
         }
         if (outcome != null && outcome.refused()) {
             throw new RefusalException(outcome.refusedCode(), outcome.detail());

@@ -6,6 +6,7 @@ import io.keytrail.directory.LocalAccount;
 import io.keytrail.directory.SessionView;
 import io.keytrail.directory.SessionViews;
 import io.keytrail.directory.UserLocks;
+import io.keytrail.directory.WriteUnits;
 import io.keytrail.session.Commands;
 
 import java.time.Clock;
@@ -47,6 +48,10 @@ import io.keytrail.session.Trigger;
  * Keys and verification changes, and the re-decisions they cause (design section 4): after the
  * identity aggregate recorded the change, every affected session is found through the directory's
  * indexes and re-decided by its own aggregate; each change is an event with its evidence.
+ *
+ * <p>Each input is one unit of work ({@link WriteUnits}): the keys and every re-decision they cause
+ * commit together, so a crash between the two cannot leave the keys stored and the sessions behind
+ * (ADR 0009); a conflict with another node retries the whole input.
  */
 @Component
 public class KeysIntake implements KeysQueryRecorder {
@@ -56,13 +61,16 @@ public class KeysIntake implements KeysQueryRecorder {
     private final UserLocks locks;
     private final LocalAccount local;
     private final KeysQueryLimits limits;
+    private final WriteUnits units;
     private Instant lastRequestedAt = Instant.EPOCH;
 
     public KeysIntake(CommandGateway gateway, Directory directory, Clock clock, UserLocks locks, LocalAccount local,
+                      WriteUnits units,
                       @Value("${keytrail.limits.keys-query-users:1000}") int maxUsers,
                       @Value("${keytrail.limits.keys-query-devices-per-user:1000}") int maxDevicesPerUser) {
         this.limits = new KeysQueryLimits(maxUsers, maxDevicesPerUser, KeysQueryLimits.DEFAULT.maxObjectChars());
         this.commands = new Commands(gateway);
+        this.units = units;
         this.locks = locks;
         this.local = local;
         this.directory = directory;
@@ -94,6 +102,10 @@ public class KeysIntake implements KeysQueryRecorder {
      * newer response was already applied keeps it.
      */
     public synchronized KeysResult recordKeysQuery(JsonNode body, Instant requestedAt) {
+        return units.run(() -> applyKeysQuery(body, requestedAt));
+    }
+
+    private KeysResult applyKeysQuery(JsonNode body, Instant requestedAt) {
         KeysQuerySnapshots.Parsed parsed = KeysQuerySnapshots.parse(body, limits);
         List<UserKeysSnapshot> snapshots = new ArrayList<>(parsed.snapshots());
         // Our own identity first: it may vouch (through our USK) for the other users of the same response.
@@ -144,6 +156,10 @@ public class KeysIntake implements KeysQueryRecorder {
     }
 
     public synchronized KeysResult verifyMasterKey(String userId, String masterKey) {
+        return units.run(() -> applyMasterKeyVerification(userId, masterKey));
+    }
+
+    private KeysResult applyMasterKeyVerification(String userId, String masterKey) {
         Changes changes = new Changes();
         locks.withUser(userId, () -> {
             commands.send(new VerifyMasterKey(userId, masterKey));
@@ -207,6 +223,10 @@ public class KeysIntake implements KeysQueryRecorder {
     }
 
     public synchronized KeysResult withdrawVerification(String userId) {
+        return units.run(() -> applyWithdrawal(userId));
+    }
+
+    private KeysResult applyWithdrawal(String userId) {
         Changes changes = new Changes();
         locks.withUser(userId, () -> {
             commands.send(new WithdrawVerification(userId));

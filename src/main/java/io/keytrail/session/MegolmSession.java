@@ -114,6 +114,9 @@ public class MegolmSession {
                        SessionKeyVault vault) {
         SessionMerge.Outcome outcome = SessionMerge.merge(ratchet, offered.offered(), state.senderData());
         if (!outcome.changesSession()) {
+            if (ratchet == RatchetComparison.EQUAL && offered.offered().equals(state.senderData())) {
+                return; // the same copy again (a re-delivery) changes nothing: no event (design 11)
+            }
             apply(new SessionCopyKept(state.roomId(), state.sessionId(), ratchet, offered.offered()));
             return;
         }

@@ -224,6 +224,30 @@ class UserIdentityTest {
     }
 
     @Test
+    void withdrawalWithNothingVerified_appendsNoEvent() {
+        fixture.given(accepted(T1, ALICE, null, IdentityTrust.NONE))
+                .when(new WithdrawVerification(USER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void withdrawalForAnUnknownUser_appendsNoEvent() {
+        fixture.givenNoPriorActivity()
+                .when(new WithdrawVerification(USER))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void secondWithdrawal_appendsNoEvent() {
+        fixture.given(accepted(T1, ALICE, null, IdentityTrust.NONE),
+                        new MskVerified(USER, msk(ALICE), new IdentityTrust(true, false)),
+                        new VerificationWithdrawn(USER, IdentityTrust.NONE))
+                .when(new WithdrawVerification(USER))
+                .expectNoEvents();
+    }
+
+    @Test
     void rotationAfterWithdrawal_isNotPreviouslyVerified() {
         fixture.given(fetched(T1, devices(PHONE)), accepted(T1, ALICE, null, IdentityTrust.NONE),
                         new MskVerified(USER, msk(ALICE), new IdentityTrust(true, false)),

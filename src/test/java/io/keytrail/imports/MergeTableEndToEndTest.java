@@ -218,10 +218,10 @@ class MergeTableEndToEndTest {
     }
 
     @Test
-    void equal_equal_sameRoomKeyTwice_isKept() {
+    void equal_equal_sameRoomKeyTwice_appendsNoSecondEvent() {
         receive(s, 0);
         receive(s, 0);
-        assertThat(events()).containsExactly("SessionReceived", "SessionCopyKept");
+        assertThat(events()).containsExactly("SessionReceived");
     }
 
     @Test

@@ -98,11 +98,20 @@ class MegolmSessionReReceiptTest {
     }
 
     @Test
-    void equalCopy_isKept() {
+    void sameCopyAgain_isAcceptedAndAppendsNoEvent() {
         fixture.given(heldAt(0, deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .when(receive(megolm, 0, ALICE, PHONE, deviceOnly(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
-                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL", e -> e.ratchet().equals(RatchetComparison.EQUAL))));
+                .expectNoEvents();
+    }
+
+    @Test
+    void equalRatchetOfferingLessTrust_isKept() {
+        fixture.given(heldAt(0, deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
+                .when(receive(megolm, 0, ALICE, PHONE, nothingKnown()))
+                .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
+                .expectEventsMatching(exactly(event(SessionCopyKept.class, "EQUAL",
+                        e -> e.ratchet().equals(RatchetComparison.EQUAL))));
     }
 
     @Test
