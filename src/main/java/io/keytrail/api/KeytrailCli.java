@@ -32,7 +32,7 @@ import picocli.CommandLine.Unmatched;
  * <p>Standard output belongs to each command's result (replay lines, audit lines, the export file);
  * help, usage errors and progress go to standard error.
  */
-@Command(name = "keytrail", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+@Command(name = "keytrail", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, usageHelpWidth = 100,
         versionProvider = KeytrailCli.Version.class,
         synopsisHeading = "usage: ", customSynopsis = "java -jar keytrail.jar [COMMAND] [OPTIONS]",
         description = {"Decides, stores and explains the sender data of Matrix Megolm sessions.",
@@ -173,7 +173,7 @@ public final class KeytrailCli implements Callable<Integer> {
         if (arg instanceof OptionSpec option) {
             return option.longestName() + " needs " + WHAT.getOrDefault(label, "a value (" + label + ")");
         }
-        return "missing " + label;
+        return "no " + (label.endsWith(".jsonl") ? "recording" : label) + " given";
     }
 
     /** {@code java -jar keytrail.jar serve [--spring.setting=value]...}: the HTTP service. */

@@ -53,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.jsonl",
+    @Parameters(index = "0", paramLabel = "FILE.jsonl",
             description = "a recording, one input object per line")
     Path file;
 
@@ -88,9 +88,6 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream stderr = io.err();
-        if (file == null) {
-            throw new ParameterException(spec.commandLine(), "no recording given");
-        }
         if (store != null && store.toString().isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--store needs a directory");
         }
