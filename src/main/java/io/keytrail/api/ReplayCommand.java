@@ -49,6 +49,8 @@ import picocli.CommandLine.Spec;
                 + "own lines); 1 the engine failed; 2 a usage error, or a file or store that cannot be used."})
 public final class ReplayCommand implements Callable<Integer> {
     static final int PROGRESS_THRESHOLD = 1000;
+    /** A long replay says how far it got on standard error at most this often. */
+    static final long PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
 
     @Spec
     CommandSpec spec;
@@ -149,6 +151,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (RecordingReader reader = new RecordingReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
                 RecordingReader.DEFAULT_MAX_LINE_BYTES)) {
             RecordingReader.Line line;
+            long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
             while ((line = reader.next()) != null) {
                 if (line.blank()) {
                     continue;
@@ -157,6 +160,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 outcome.put("line", line.number());
                 outcome.setAll(runLine(mapper, processor, line, progress(progressOut, line.number())));
                 writeLine(mapper, outcome, out);
+                if (System.nanoTime() - nextReport >= 0) {
+                    progressOut.println("replay: line " + line.number() + " done …");
+                    progressOut.flush();
+                    nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
+                }
             }
         }
         for (SessionRow row : context.getBean(Directory.class).allSessions()) {
