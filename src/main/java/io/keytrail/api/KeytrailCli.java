@@ -5,11 +5,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.springframework.boot.SpringApplication;
 
@@ -32,7 +34,7 @@ import picocli.CommandLine.Unmatched;
  * <p>Standard output belongs to each command's result (replay lines, audit lines, the export file);
  * help, usage errors and progress go to standard error.
  */
-@Command(name = "keytrail", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+@Command(name = "keytrail", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, usageHelpWidth = 100,
         versionProvider = KeytrailCli.Version.class,
         synopsisHeading = "usage: ", customSynopsis = "java -jar keytrail.jar [COMMAND] [OPTIONS]",
         description = {"Decides, stores and explains the sender data of Matrix Megolm sessions.",
@@ -55,10 +57,10 @@ public final class KeytrailCli implements Callable<Integer> {
     static final String EXIT_STATUS = "Exit status: 0 done; 1 the engine failed; 2 a usage error, or a file or store "
             + "that cannot be used; 3 (audit) a decision differs.";
 
-    private final Io io;
+    @Spec
+    CommandSpec spec;
 
-    private KeytrailCli(Io io) {
-        this.io = io;
+    private KeytrailCli() {
     }
 
     /**
@@ -82,7 +84,7 @@ public final class KeytrailCli implements Callable<Integer> {
 
     /** The parser with every command; exposed for tests (help texts) and for {@link #execute}. */
     static CommandLine commandLine(Io io) {
-        CommandLine cli = new CommandLine(new KeytrailCli(io))
+        CommandLine cli = new CommandLine(new KeytrailCli())
                 .addSubcommand(new ServeCommand(io))
                 .addSubcommand(new ReplayCommand(io))
                 .addSubcommand(new AuditCommand(io))
@@ -106,26 +108,11 @@ public final class KeytrailCli implements Callable<Integer> {
      * service has always been started ({@code java -jar keytrail.jar --server.port=8081}).
      */
     static String[] withDefaultCommand(String[] args) {
-        boolean springSettingsOnly = true;
-        for (String arg : args) {
-            springSettingsOnly &= isSpringSetting(arg);
-        }
-        if (!springSettingsOnly) {
+        if (!Arrays.stream(args).allMatch(arg -> arg.startsWith("--") && arg.indexOf('=') > 2)) {
             return args;
         }
-        String[] serve = new String[args.length + 1];
-        serve[0] = "serve";
-        System.arraycopy(args, 0, serve, 1, args.length);
-        return serve;
+        return Stream.concat(Stream.of("serve"), Arrays.stream(args)).toArray(String[]::new);
     }
-
-    private static boolean isSpringSetting(String arg) {
-        int eq = arg.indexOf('=');
-        return arg.startsWith("--") && eq > 2;
-    }
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -173,7 +160,7 @@ public final class KeytrailCli implements Callable<Integer> {
         if (arg instanceof OptionSpec option) {
             return option.longestName() + " needs " + WHAT.getOrDefault(label, "a value (" + label + ")");
         }
-        return "missing " + label;
+        return "no " + (label.endsWith(".jsonl") ? "recording" : label) + " given";
     }
 
     /** {@code java -jar keytrail.jar serve [--spring.setting=value]...}: the HTTP service. */

@@ -49,11 +49,13 @@ import picocli.CommandLine.Spec;
                 + "own lines); 1 the engine failed; 2 a usage error, or a file or store that cannot be used."})
 public final class ReplayCommand implements Callable<Integer> {
     static final int PROGRESS_THRESHOLD = 1000;
+    /** A long replay says how far it got on standard error at most this often. */
+    static final long PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.jsonl",
+    @Parameters(index = "0", paramLabel = "FILE.jsonl",
             description = "a recording, one input object per line")
     Path file;
 
@@ -88,9 +90,6 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream stderr = io.err();
-        if (file == null) {
-            throw new ParameterException(spec.commandLine(), "no recording given");
-        }
         if (store != null && store.toString().isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--store needs a directory");
         }
@@ -152,6 +151,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (RecordingReader reader = new RecordingReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
                 RecordingReader.DEFAULT_MAX_LINE_BYTES)) {
             RecordingReader.Line line;
+            long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
             while ((line = reader.next()) != null) {
                 if (line.blank()) {
                     continue;
@@ -160,6 +160,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 outcome.put("line", line.number());
                 outcome.setAll(runLine(mapper, processor, line, progress(progressOut, line.number())));
                 writeLine(mapper, outcome, out);
+                if (System.nanoTime() - nextReport >= 0) {
+                    progressOut.println("replay: line " + line.number() + " done …");
+                    progressOut.flush();
+                    nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
+                }
             }
         }
         for (SessionRow row : context.getBean(Directory.class).allSessions()) {
