@@ -14,6 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.api.KeytrailApplication;
 import io.keytrail.lanes.StubHomeserver.Reply;
 
 /**
@@ -27,7 +28,7 @@ import io.keytrail.lanes.StubHomeserver.Reply;
  * answered by the route of the first routed user it asks for; a request for nobody routed gets an empty
  * answer.
  */
-@SpringBootTest
+@SpringBootTest(classes = KeytrailApplication.class)
 @ActiveProfiles("test")
 abstract class SlowLaneSpringTest {
     static final ObjectMapper JSON = new ObjectMapper();
