@@ -72,10 +72,12 @@ class SlowLaneRestartTest {
             assertThat(answering.requestsFor(ivy.userId())).isNotEmpty();
             // The unanswered query counts as failed: by the client's timeout if it fired before the
             // shutdown, else by the persisted response timeout after the restart.
-            assertThat(second.getBean(EventStore.class).readEvents(ivy.userId()).asStream()
+            // (The failure is recorded asynchronously: the retry does not wait for it.)
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(second.getBean(EventStore.class)
+                    .readEvents(ivy.userId()).asStream()
                     .map(e -> (Object) e.getPayload()).filter(KeysQueryFailed.class::isInstance)
                     .map(e -> ((KeysQueryFailed) e).reason()))
-                    .isNotEmpty().allMatch(r -> r.startsWith("no answer within") || r.startsWith("timed out"));
+                    .isNotEmpty().allMatch(r -> r.startsWith("no answer within") || r.startsWith("timed out")));
             await().atMost(PATIENCE).until(() -> waitingSagas(second, ivy.userId()) == 0);
         }
     }
