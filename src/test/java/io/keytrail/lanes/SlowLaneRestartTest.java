@@ -127,7 +127,9 @@ class SlowLaneRestartTest {
                         "--keytrail.homeserver.base-url=" + homeserver,
                         "--keytrail.homeserver.connect-timeout=200ms", // loopback
                         "--keytrail.homeserver.read-timeout=" + readTimeout,
-                        "--keytrail.retry.initial-delay=20ms",
+                        // Not shorter: at 20 ms a busy run once lost the timed-out attempt's failure record
+                        // (RecordKeysQueryFailure met NoHandlerForCommandException around the restart).
+                        "--keytrail.retry.initial-delay=100ms",
                         "--keytrail.retry.jitter=0",
                         "--db-scheduler.polling-interval=25ms");
     }
