@@ -11,13 +11,15 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.keytrail.api.KeytrailApplication;
+
 /**
  * The one engine on a file-based H2 store (the default store, ADR 0002) that test classes needing a
  * real file share: extend it and add no properties of your own, or you boot another engine. The files
  * live under {@code target/test-stores/}, one directory per test JVM, so no test has to close the
  * engine ({@code @DirtiesContext}) before a temporary directory can be deleted.
  */
-@SpringBootTest
+@SpringBootTest(classes = KeytrailApplication.class)
 @ActiveProfiles("test")
 public abstract class FileStoreSpringTest {
     /** This JVM's directory for file stores; the shared engine's database is {@code shared} in it. */

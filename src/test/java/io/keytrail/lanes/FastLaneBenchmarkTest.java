@@ -50,7 +50,7 @@ import io.keytrail.trust.SenderData;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FastLaneBenchmarkTest extends SlowLaneSpringTest {
     private static final Logger log = LoggerFactory.getLogger(FastLaneBenchmarkTest.class);
-    private static final int N = Integer.getInteger("keytrail.bench.n", 200);
+    private static final int N = Integer.getInteger("keytrail.bench.n", 100);
     /** {@code -Dkeytrail.bench.laneOff=true}: no homeserver configured, the baseline without any slow lane. */
     private static final boolean LANE_OFF = Boolean.getBoolean("keytrail.bench.laneOff");
     /** Keys per sender: about ten sessions per user, so users also join running sagas. */

@@ -1,36 +1,23 @@
 package io.keytrail.redecision;
 
-import io.keytrail.EngineSpringTest;
-import io.keytrail.directory.SessionView;
-
 import static io.keytrail.redecision.Story.curve;
 import static io.keytrail.redecision.Story.msk;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyCollection;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.argThat;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.clearInvocations;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.domain.Pageable;
-import org.springframework.data.domain.Sort;
-import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
+import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
-import io.keytrail.directory.Directory;
-import io.keytrail.directory.SessionRows;
+import io.keytrail.directory.SessionRowsCalls;
+import io.keytrail.directory.SessionView;
 import io.keytrail.redecision.KeysIntake.KeysResult;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -43,8 +30,8 @@ import io.keytrail.trust.SenderData;
  */
 @EngineSpringTest
 class RedecisionIndexTest {
-    @MockitoSpyBean
-    SessionRows sessions;
+    @Autowired
+    SessionRowsCalls calls;
     @Autowired
     Keytrail keytrail;
 
@@ -52,7 +39,7 @@ class RedecisionIndexTest {
 
     @BeforeEach
     void forgetEarlierCalls() {
-        clearInvocations(sessions);
+        calls.clear();
     }
 
     private List<OutboundGroupSession> receiveMany(TestAccount sender, String deviceId, String label, int count) {
@@ -67,22 +54,23 @@ class RedecisionIndexTest {
     }
 
     private void assertNoScan() {
-        verify(sessions, never()).findAll();
-        verify(sessions, never()).findAll(any(Sort.class));
-        verify(sessions, never()).findAll(any(Pageable.class));
-        verify(sessions, never()).findAllByOrderByPosition();
+        assertThat(calls.of("findAll")).as("findAll, any variant").isEmpty();
+        assertThat(calls.of("findAllByOrderByPosition")).isEmpty();
     }
 
     @Test
     void keysArriving_findSessionsByCreatorKeyAndRank() {
         TestAccount alice = story.user("alice", "PHONE");
         receiveMany(alice, "PHONE", "a", 2);
-        clearInvocations(sessions);
+        calls.clear();
 
         keytrail.recordKeysQuery(KeysQueryBody.of(alice));
 
-        verify(sessions, atLeastOnce()).findBySenderKeyInAndRankLessThanAndDiscardedFalseOrderByPosition(
-                argThat(keys -> keys.contains(curve(alice, "PHONE"))), eq(SenderData.SENDER_UNVERIFIED_RANK));
+        assertThat(calls.of("findBySenderKeyInAndRankLessThanAndDiscardedFalseOrderByPosition")).anySatisfy(call -> {
+            assertThat(call.args().get(0)).asInstanceOf(InstanceOfAssertFactories.COLLECTION)
+                    .contains(curve(alice, "PHONE"));
+            assertThat(call.args().get(1)).isEqualTo(SenderData.SENDER_UNVERIFIED_RANK);
+        });
         assertNoScan();
     }
 
@@ -91,22 +79,24 @@ class RedecisionIndexTest {
         TestAccount alice = story.user("alice", "PHONE");
         keytrail.recordKeysQuery(KeysQueryBody.of(alice));
         receiveMany(alice, "PHONE", "a", 1);
-        clearInvocations(sessions);
+        calls.clear();
 
         keytrail.verifyMasterKey(alice.userId(), msk(alice));
 
-        verify(sessions).findByMasterKeyAndRankInAndDiscardedFalseOrderByPosition(eq(msk(alice)), anyCollection());
+        assertThat(calls.of("findByMasterKeyAndRankInAndDiscardedFalseOrderByPosition"))
+                .filteredOn(call -> call.args().get(0).equals(msk(alice))).hasSize(1);
         assertNoScan();
     }
 
     @Test
     void withdrawal_findsViolationsBySenderAndRank() {
         TestAccount alice = story.user("alice", "PHONE");
-        clearInvocations(sessions);
+        calls.clear();
 
         keytrail.withdrawVerification(alice.userId());
 
-        verify(sessions).findBySenderAndRankAndDiscardedFalseOrderByPosition(eq(alice.userId()), anyInt());
+        assertThat(calls.of("findBySenderAndRankAndDiscardedFalseOrderByPosition"))
+                .filteredOn(call -> call.args().get(0).equals(alice.userId())).hasSize(1);
         assertNoScan();
     }
 
