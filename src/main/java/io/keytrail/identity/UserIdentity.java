@@ -16,6 +16,8 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.identity.IdentityCommands.AbandonKeysQuery;
@@ -39,7 +41,10 @@ import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
  * One Matrix user as we know them: devices and cross-signing keys as last fetched, and whether the
  * local user verified their master key. Decides only; the directory projection serves reads.
  */
-@Aggregate
+@Aggregate(snapshotTriggerDefinition = IdentitySnapshots.TRIGGER)
+// A snapshot is the aggregate's fields as JSON (the event serializer): fields only, no accessor.
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
 public class UserIdentity {
     @AggregateIdentifier
     private String userId;
