@@ -31,6 +31,7 @@ import io.keytrail.crypto.export.KeyExportException;
 import io.keytrail.crypto.export.KeyExportFile;
 import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.directory.Directory;
+import io.keytrail.directory.WriteUnits;
 import io.keytrail.matrix.ExportedRoomKey;
 import io.keytrail.matrix.ForwardedRoomKeyPayload;
 import io.keytrail.matrix.OwnDevice;
@@ -61,10 +62,12 @@ public class ImportIntake {
 
     private final Commands commands;
     private final Directory directory;
+    private final WriteUnits units;
 
-    public ImportIntake(CommandGateway gateway, Directory directory) {
+    public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units) {
         this.commands = new Commands(gateway);
         this.directory = directory;
+        this.units = units;
     }
 
     /** {@code import_room_keys}: the decrypted JSON array of a key export. */
@@ -256,14 +259,19 @@ public class ImportIntake {
         }
         SessionRef ref = new SessionRef(roomId, sessionId);
         try {
-            ReceiveOutcome outcome = commands.send(new ImportSession(ref.aggregateId(), roomId, sessionId, source,
-                    claimedSenderKey, claimedEd25519, chain, sharedHistory, key.index(), key.toBase64()));
-            if (outcome != null && outcome.refused()) {
-                return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
-            }
-            return directory.session(roomId, sessionId)
-                    .map(row -> new ImportResult.Imported(roomId, sessionId, SessionViews.of(row).senderData()))
-                    .orElseThrow(() -> new IllegalStateException("no directory row after an import"));
+            // One unit per session: two nodes importing the same session at once is a lost race for one
+            // of them, retried, never a failed session (ADR 0009).
+            return units.run(() -> {
+                ReceiveOutcome outcome = commands.send(new ImportSession(ref.aggregateId(), roomId, sessionId,
+                        source, claimedSenderKey, claimedEd25519, chain, sharedHistory, key.index(), key.toBase64()));
+                if (outcome != null && outcome.refused()) {
+                    return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
+                }
+                return directory.session(roomId, sessionId)
+                        .<ImportResult.Entry>map(row -> new ImportResult.Imported(roomId, sessionId,
+                                SessionViews.of(row).senderData()))
+                        .orElseThrow(() -> new IllegalStateException("no directory row after an import"));
+            });
         } catch (RefusalException e) {
             return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
         } catch (RuntimeException e) {
