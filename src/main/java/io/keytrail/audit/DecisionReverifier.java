@@ -14,9 +14,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 
 import io.keytrail.identity.IdentityEvents.KeysRejected;
-import io.keytrail.identity.IdentityEvents.MskVerified;
-import io.keytrail.identity.IdentityEvents.MskVerifiedByUserSigningKey;
-import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
+import io.keytrail.matrix.CrossSigningKey;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
@@ -29,7 +27,10 @@ import io.keytrail.trust.SenderData;
 /**
  * Replays the whole event store and re-checks every trust decision with today's code (design 8): the
  * signatures in the recorded evidence are verified again, the decision is re-run from that evidence,
- * and any decision that no longer follows is listed. Reads only; never changes the store.
+ * and any decision that no longer follows is listed. Whether a master key was verified is folded from the
+ * store's own verification events up to each decision ({@link VerificationFold}); the
+ * {@code masterKeyVerified}/{@code previouslyVerified} booleans in the evidence are never believed, and a
+ * decision whose booleans disagree with the store is listed as differing. Reads only; never changes the store.
  */
 @Component
 public class DecisionReverifier {
@@ -39,9 +40,18 @@ public class DecisionReverifier {
         this.events = events;
     }
 
-    /** One re-checked decision. */
+    /**
+     * One re-checked decision.
+     *
+     * @param recorded   the recorded outcome (rule and sender data), as text
+     * @param recomputed the outcome today's code derives from the store's facts, as text, or null when it could
+     *                   not be derived (unreadable evidence, a signature that does not verify)
+     */
     public record Finding(String aggregateId, long sequence, String event, Rule rule, Verdict verdict,
-                          String detail) {
+                          String detail, String recorded, String recomputed) {
+        Finding(String aggregateId, long sequence, String event, Rule rule, Verdict verdict, String detail) {
+            this(aggregateId, sequence, event, rule, verdict, detail, null, null);
+        }
     }
 
     public enum Verdict {
@@ -62,7 +72,7 @@ public class DecisionReverifier {
     /** Walks every event from the start of the store. */
     public Report reverifyAll() {
         Map<String, SessionState> sessions = new HashMap<>();
-        Set<String> verified = new HashSet<>();
+        VerificationFold verification = new VerificationFold();
         Set<String> tamperingSeen = new HashSet<>();
         List<Finding> findings = new ArrayList<>();
         try (BlockingStream<TrackedEventMessage<?>> stream = events.openStream(null)) {
@@ -78,21 +88,16 @@ public class DecisionReverifier {
                 if (after != before) {
                     sessions.put(aggregateId, after);
                 }
-                if (event instanceof MskVerified e) {
-                    verified.add(e.userId() + "|" + e.masterKey());
-                } else if (event instanceof MskVerifiedByUserSigningKey e) {
-                    verified.add(e.userId() + "|" + e.masterKey());
-                } else if (event instanceof VerificationWithdrawn e) {
-                    verified.removeIf(k -> k.startsWith(e.userId() + "|"));
-                } else if (event instanceof KeysRejected e && e.rejections().stream().anyMatch(r -> r.tampering())) {
+                verification.apply(event);
+                if (event instanceof KeysRejected e && e.rejections().stream().anyMatch(r -> r.tampering())) {
                     tamperingSeen.add(e.userId());
                 } else if (event instanceof SessionReceived e) {
                     findings.add(recheck(aggregateId, sequence, "SessionReceived", e.rule(), after, e.evidence(),
-                            e.senderData()));
+                            e.senderData(), verification));
                 } else if (event instanceof SenderDataChanged e) {
-                    findings.add(changed(aggregateId, sequence, e, before, verified));
+                    findings.add(changed(aggregateId, sequence, e, before, verification));
                 } else if (event instanceof SessionDiscarded e) {
-                    findings.add(discarded(aggregateId, sequence, e, before, tamperingSeen));
+                    findings.add(discarded(aggregateId, sequence, e, before, tamperingSeen, verification));
                 }
             }
         } catch (InterruptedException e) {
@@ -104,7 +109,8 @@ public class DecisionReverifier {
         return new Report(findings.size(), confirmed, differs, findings.size() - confirmed - differs, findings);
     }
 
-    private Finding changed(String id, long seq, SenderDataChanged e, SessionState facts, Set<String> verified) {
+    private Finding changed(String id, long seq, SenderDataChanged e, SessionState facts,
+                            VerificationFold verification) {
         if (e.current().rank() <= e.previous().rank()) {
             return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS,
                     "sender data moved from rank " + e.previous().rank() + " to " + e.current().rank());
@@ -113,47 +119,87 @@ public class DecisionReverifier {
             KnownSenderData before = e.previous().signerAwaitingVerification().orElse(null);
             boolean ok = before != null && e.current() instanceof SenderData.SenderVerified v
                     && v.known().equals(before)
-                    && verified.contains(before.userId() + "|" + before.masterKey().toBase64());
+                    && verification.isVerified(before.userId(), before.masterKey().toBase64());
             return new Finding(id, seq, "SenderDataChanged", e.rule(), ok ? Verdict.CONFIRMED : Verdict.DIFFERS,
                     ok ? "the recorded master key was verified by the local user"
                             : "no verification of the recorded master key precedes this upgrade");
         }
-        return recheck(id, seq, "SenderDataChanged", e.rule(), facts, e.evidence(), e.current());
+        return recheck(id, seq, "SenderDataChanged", e.rule(), facts, e.evidence(), e.current(), verification);
     }
 
     private Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
-                              Set<String> tamperingSeen) {
+                              Set<String> tamperingSeen, VerificationFold verification) {
         if (e.evidence() == null) {
             boolean ok = facts.sender() != null && tamperingSeen.contains(facts.sender());
             return new Finding(id, seq, "SessionDiscarded", e.rule(), ok ? Verdict.CONFIRMED : Verdict.UNVERIFIABLE,
                     ok ? "tampered key material of " + facts.sender() + " was rejected before this discard"
                             : "no recorded evidence for this discard");
         }
-        return recheck(id, seq, "SessionDiscarded", e.rule(), facts, e.evidence(), null);
+        return recheck(id, seq, "SessionDiscarded", e.rule(), facts, e.evidence(), null, verification);
     }
 
-    /** Re-verifies the evidence's signatures and re-runs the decision; {@code expected} null = a refusal. */
+    /**
+     * Re-verifies the evidence's signatures and re-runs the decision with the verification state the store
+     * establishes at this point; {@code expected} null = a refusal.
+     */
     private Finding recheck(String id, long seq, String event, Rule rule, SessionState facts, DecisionEvidence evidence,
-                            SenderData expected) {
+                            SenderData expected, VerificationFold verification) {
         if (!facts.exists() || evidence == null) {
             return new Finding(id, seq, event, rule, Verdict.UNVERIFIABLE, "the decision's inputs are not recorded");
         }
+        String recorded = outcome(rule, expected);
+        VerificationFold.Trust trust = verification.trustIn(facts.sender(), masterKeyOf(evidence));
         Rechecked again = Rechecked.run(facts.sender(), facts.senderKey(), facts.claimedEd25519(), facts.imported(),
-                evidence);
+                evidence, trust);
         if (again.problem() != null) {
-            return new Finding(id, seq, event, rule, Verdict.DIFFERS, again.problem());
+            return new Finding(id, seq, event, rule, Verdict.DIFFERS, again.problem(), recorded, null);
         }
+        String recomputed = outcome(again.rule(), again.senderData());
         boolean sameRule = again.rule() == rule;
         boolean sameAnswer = expected == null ? again.senderData() == null
                 : again.senderData() != null && again.senderData().equals(expected);
-        if (sameRule && sameAnswer) {
-            return new Finding(id, seq, event, rule, Verdict.CONFIRMED, "signatures verify; same rule and answer");
+        boolean arrivalTampering = sameRule && again.senderData() == null && "SessionReceived".equals(event);
+        if (!(sameRule && sameAnswer) && !arrivalTampering) {
+            return new Finding(id, seq, event, rule, Verdict.DIFFERS, "today's rules, with the verification state "
+                    + "the store's events establish, give " + recomputed + " instead of " + recorded, recorded,
+                    recomputed);
         }
-        if (sameRule && again.senderData() == null && "SessionReceived".equals(event)) {
-            // Tampering found on arrival: the session was stored (with a placeholder) and discarded at once.
-            return new Finding(id, seq, event, rule, Verdict.CONFIRMED, "tampering on arrival; discarded");
+        String claims = claimedTrustDisagreement(evidence, trust);
+        if (claims != null) {
+            return new Finding(id, seq, event, rule, Verdict.DIFFERS, claims, recorded, recomputed);
         }
-        return new Finding(id, seq, event, rule, Verdict.DIFFERS, "today's rules give " + again.rule() + " -> "
-                + (again.senderData() == null ? "a refusal" : again.senderData().getClass().getSimpleName()));
+        return new Finding(id, seq, event, rule, Verdict.CONFIRMED, arrivalTampering
+                ? "tampering on arrival; discarded" : "signatures verify; same rule and answer", recorded, recomputed);
+    }
+
+    /** The evidence's verification booleans are not believed; when they disagree with the store, say so. */
+    private static String claimedTrustDisagreement(DecisionEvidence evidence, VerificationFold.Trust trust) {
+        if (evidence.masterKey() == null && !evidence.masterKeyVerified() && !evidence.previouslyVerified()) {
+            return null;
+        }
+        if (evidence.masterKeyVerified() == trust.masterKeyVerified()
+                && evidence.previouslyVerified() == trust.previouslyVerified()) {
+            return null;
+        }
+        return "the evidence claims masterKeyVerified=" + evidence.masterKeyVerified() + ", previouslyVerified="
+                + evidence.previouslyVerified() + " but the store's verification events up to this decision give "
+                + "masterKeyVerified=" + trust.masterKeyVerified() + ", previouslyVerified="
+                + trust.previouslyVerified();
+    }
+
+    /** The recorded MSK's public key (base64), or null when there is none or it cannot be read. */
+    private static String masterKeyOf(DecisionEvidence evidence) {
+        if (evidence.masterKey() == null) {
+            return null;
+        }
+        try {
+            return CrossSigningKey.parse(evidence.masterKey()).publicKey().toBase64();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String outcome(Rule rule, SenderData data) {
+        return rule + " -> " + (data == null ? "a refusal" : data.getClass().getSimpleName());
     }
 }

@@ -12,7 +12,8 @@ import io.keytrail.trust.SenderDataFinder;
 
 /**
  * One decision re-run from its recorded evidence, after re-verifying the signatures the evidence
- * claims: device self-signatures and the MSK's signature on the SSK.
+ * claims: device self-signatures and the MSK's signature on the SSK. Whether the MSK was verified is not
+ * read from the evidence: the caller passes what the store's verification events say ({@code trust}).
  *
  * @param senderData the decided sender data, or null when the decision is a refusal or a discard
  * @param problem    why the evidence itself does not hold up, or null
@@ -20,13 +21,16 @@ import io.keytrail.trust.SenderDataFinder;
 record Rechecked(Rule rule, SenderData senderData, String problem) {
 
     static Rechecked run(String sender, String senderKey, String claimedEd25519, boolean imported,
-                         DecisionEvidence evidence) {
+                         DecisionEvidence evidence, VerificationFold.Trust trust) {
         try {
             String bad = badSignature(evidence);
             if (bad != null) {
                 return new Rechecked(null, null, bad);
             }
-            Decision decision = SenderDataFinder.decide(evidence.toEvidence(sender, senderKey, claimedEd25519,
+            DecisionEvidence believed = new DecisionEvidence(evidence.senderDeviceKeys(), evidence.storedDevice(),
+                    evidence.masterKey(), evidence.selfSigningKey(), trust.masterKeyVerified(),
+                    trust.previouslyVerified(), evidence.storedDeviceStanding());
+            Decision decision = SenderDataFinder.decide(believed.toEvidence(sender, senderKey, claimedEd25519,
                     imported));
             SenderData data = decision instanceof Decision.Decided d ? d.senderData() : null;
             return new Rechecked(decision.rule(), data, null);

@@ -177,6 +177,92 @@ class DecisionReverifierTest {
                 });
     }
 
+    private SessionView receiveFromUnknownDevice(TestAccount sender, String room, int salt) {
+        OwnDevice me = TestAccount.create("@me:audit.test", "me-" + salt, "ME").ownDevice("ME");
+        OutboundGroupSession megolm = session(salt);
+        keytrail.receiveRoomKey(sender.userId(), sender.device("PHONE").curve25519().toBase64(),
+                sender.roomKeyPlaintext("PHONE", me, room, megolm.sessionId(), megolm.sessionKey().toBase64(),
+                        Optional.empty()), Optional.of(me));
+        return keytrail.session(room, megolm.sessionId()).orElseThrow();
+    }
+
+    /** Validly signed keys of {@code owner}, with verification booleans that the store does not back. */
+    private static DecisionEvidence validKeysClaiming(TestAccount owner, boolean verified, boolean previously) {
+        return new DecisionEvidence(null,
+                owner.deviceKeysJson("PHONE", io.keytrail.matrix.fixture.DeviceSigning.CROSS_SIGNED),
+                owner.masterKeyJson(), owner.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.VALID),
+                verified, previously);
+    }
+
+    @Test
+    void aVerifiedDecisionWhoseEvidenceClaimsAVerificationTheStoreNeverRecorded_isListedAsDiffering() {
+        TestAccount gus = TestAccount.create("@gus:audit-claimed.test", "gus-audit-claimed", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(gus, "!claimed:audit.test", 7);
+        String id = new SessionRef("!claimed:audit.test", view.sessionId()).aggregateId();
+        // Validly signed keys and masterKeyVerified = true, but no MskVerified for gus's MSK anywhere in the store.
+        KnownSenderData known = new KnownSenderData(gus.userId(), "PHONE", gus.masterKey().publicKey());
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, new SenderDataChanged(
+                "!claimed:audit.test", view.sessionId(), view.senderData(), new SenderData.SenderVerified(known),
+                Rule.CROSS_SIGNED_VERIFIED, Trigger.DEVICE_KEYS_FETCHED, validKeysClaiming(gus, true, false))));
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.event()).isEqualTo("SenderDataChanged");
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.recorded()).isEqualTo("CROSS_SIGNED_VERIFIED -> SenderVerified");
+                    assertThat(f.recomputed()).isEqualTo("CROSS_SIGNED_UNVERIFIED -> SenderUnverified");
+                });
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() < 2)
+                .allMatch(f -> f.verdict() == DecisionReverifier.Verdict.CONFIRMED);
+    }
+
+    @Test
+    void anUnverifiedDecisionWhoseEvidenceCarriesForgedVerificationFlags_isListedAsDiffering() {
+        TestAccount hal = TestAccount.create("@hal:audit-flags.test", "hal-audit-flags", "PHONE");
+        SessionView view = receiveFromUnknownDevice(hal, "!flags:audit.test", 8);
+        String id = new SessionRef("!flags:audit.test", view.sessionId()).aggregateId();
+        // The recorded answer is what the store supports, but its evidence claims a verification that never happened.
+        KnownSenderData known = new KnownSenderData(hal.userId(), "PHONE", hal.masterKey().publicKey());
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 1, new SenderDataChanged(
+                "!flags:audit.test", view.sessionId(), view.senderData(), new SenderData.SenderUnverified(known),
+                Rule.CROSS_SIGNED_UNVERIFIED, Trigger.DEVICE_KEYS_FETCHED, validKeysClaiming(hal, true, true))));
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 1)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.recorded()).isEqualTo(f.recomputed())
+                            .isEqualTo("CROSS_SIGNED_UNVERIFIED -> SenderUnverified");
+                    assertThat(f.detail()).contains("claims masterKeyVerified=true, previouslyVerified=true")
+                            .contains("give masterKeyVerified=false, previouslyVerified=false");
+                });
+    }
+
+    @Test
+    void aRealVerificationFlow_isConfirmed_forTheUpgradeAndForLaterVerifiedDecisions() {
+        TestAccount ivy = TestAccount.create("@ivy:audit-verified.test", "ivy-audit-verified", "PHONE");
+        SessionView first = receiveFromUnknownDeviceThenFetchKeys(ivy, "!verified:audit.test", 9);
+        keytrail.verifyMasterKey(ivy.userId(), ivy.masterKey().publicKey().toBase64());
+        SessionView second = receiveFromUnknownDevice(ivy, "!verified:audit.test", 10);
+        assertThat(keytrail.session("!verified:audit.test", first.sessionId()).orElseThrow().senderData())
+                .isInstanceOf(SenderData.SenderVerified.class);
+        assertThat(second.senderData()).isInstanceOf(SenderData.SenderVerified.class);
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        List<String> ids = List.of(new SessionRef("!verified:audit.test", first.sessionId()).aggregateId(),
+                new SessionRef("!verified:audit.test", second.sessionId()).aggregateId());
+        List<DecisionReverifier.Finding> mine = report.findings().stream()
+                .filter(f -> ids.contains(f.aggregateId())).toList();
+        assertThat(mine).extracting(DecisionReverifier.Finding::rule).containsExactlyInAnyOrder(Rule.NO_DEVICE,
+                Rule.CROSS_SIGNED_UNVERIFIED, Rule.MSK_VERIFIED, Rule.CROSS_SIGNED_VERIFIED);
+        assertThat(mine).allSatisfy(f -> assertThat(f.verdict()).as(f.toString())
+                .isEqualTo(DecisionReverifier.Verdict.CONFIRMED));
+    }
+
     @Test
     void historyShowsEveryEventWithoutTheSealedKey_andAsOfAnswersWhatWeKnewThen() {
         TestAccount dave = TestAccount.create("@dave:audit-history.test", "dave-audit-history", "PHONE");

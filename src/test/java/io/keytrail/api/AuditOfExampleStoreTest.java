@@ -1,0 +1,51 @@
+package io.keytrail.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The example recording replayed into a store, then audited as an auditor would: every decision it
+ * records follows from the store's own facts (verification state folded from its events).
+ */
+class AuditOfExampleStoreTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theQuickstartStore_hasEveryDecisionConfirmed(@TempDir Path work) throws IOException {
+        Path store = work.resolve("store");
+        ReplayCommandTest.Run replay = ReplayCommandTest.replay(work, ReplayCommandTest.QUICKSTART.toString(),
+                "--store", store.toString());
+        assertThat(replay.exit()).as(replay.stderr()).isZero();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KeytrailCli.execute(new String[] {"audit", "--store", store.toString(), "--all"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        JsonNode summary = lines.get(lines.size() - 1).path("summary");
+        List<JsonNode> decisions = lines.subList(0, lines.size() - 1);
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(summary.path("decisions").asInt()).isEqualTo(decisions.size()).isPositive();
+        assertThat(summary.path("differs").asInt()).isZero();
+        assertThat(summary.path("unverifiable").asInt()).isZero();
+        assertThat(decisions).allSatisfy(d -> assertThat(d.path("verdict").asText()).as(d.toString())
+                .isEqualTo("CONFIRMED"));
+    }
+}
