@@ -20,6 +20,7 @@ import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionState;
+import io.keytrail.session.VerifiedMasterKey;
 import io.keytrail.trust.KnownSenderData;
 import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
@@ -116,15 +117,40 @@ public class DecisionReverifier {
                     "sender data moved from rank " + e.previous().rank() + " to " + e.current().rank());
         }
         if (e.rule() == Rule.MSK_VERIFIED) {
-            KnownSenderData before = e.previous().signerAwaitingVerification().orElse(null);
-            boolean ok = before != null && e.current() instanceof SenderData.SenderVerified v
-                    && v.known().equals(before)
-                    && verification.isVerified(before.userId(), before.masterKey().toBase64());
-            return new Finding(id, seq, "SenderDataChanged", e.rule(), ok ? Verdict.CONFIRMED : Verdict.DIFFERS,
-                    ok ? "the recorded master key was verified by the local user"
-                            : "no verification of the recorded master key precedes this upgrade");
+            return verificationUpgrade(id, seq, e, verification);
         }
         return recheck(id, seq, "SenderDataChanged", e.rule(), facts, e.evidence(), e.current(), verification);
+    }
+
+    /**
+     * A verification upgrade is confirmed only when it upgrades exactly the signer the session recorded, names
+     * that user and MSK as the verified key (upgrades recorded before they named it are matched by the recorded
+     * signer), and a verification event for that user and key precedes it in the store, not withdrawn since.
+     */
+    private Finding verificationUpgrade(String id, long seq, SenderDataChanged e, VerificationFold verification) {
+        String recorded = outcome(e.rule(), e.current());
+        KnownSenderData before = e.previous().signerAwaitingVerification().orElse(null);
+        if (before == null || !(e.current() instanceof SenderData.SenderVerified v) || !v.known().equals(before)) {
+            return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS, "a verification upgrades only "
+                    + "SenderUnverified or VerificationViolation to SenderVerified with the same user, device and MSK",
+                    recorded, outcome(null, e.previous()));
+        }
+        String userId = before.userId();
+        String masterKey = before.masterKey().toBase64();
+        VerifiedMasterKey named = e.verified();
+        if (named != null && !(named.userId().equals(userId) && named.masterKey().equals(masterKey))) {
+            return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS, "the upgrade names the "
+                    + "verified key " + named.userId() + " " + named.masterKey() + " but the session recorded "
+                    + userId + " " + masterKey, recorded, outcome(null, e.previous()));
+        }
+        if (!verification.isVerified(userId, masterKey)) {
+            return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS, "no verification of "
+                    + userId + "'s master key " + masterKey + " precedes this upgrade (or it was withdrawn)",
+                    recorded, outcome(null, e.previous()));
+        }
+        return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.CONFIRMED, "the local user verified "
+                + userId + "'s master key " + masterKey + " before this upgrade"
+                + (named == null ? " (recorded before upgrades named the verified key)" : ""), recorded, recorded);
     }
 
     private Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
@@ -199,7 +225,8 @@ public class DecisionReverifier {
         }
     }
 
+    /** A decision's outcome as text; a null rule = the sender data stays as it was. */
     private static String outcome(Rule rule, SenderData data) {
-        return rule + " -> " + (data == null ? "a refusal" : data.getClass().getSimpleName());
+        return (rule == null ? "unchanged" : rule) + " -> " + (data == null ? "a refusal" : data.getClass().getSimpleName());
     }
 }

@@ -212,7 +212,10 @@ public class MegolmSession {
         }
     }
 
-    /** Verification of exactly the recorded MSK upgrades the session ({@link SenderDataChange#onVerification}). */
+    /**
+     * Verification of exactly the recorded MSK upgrades the session ({@link SenderDataChange#onVerification});
+     * the upgrade names the verified key, so the audit can match it with the verification event.
+     */
     @CommandHandler
     public void handle(ApplyMasterKeyVerification cmd) {
         if (state.discarded()) {
@@ -220,7 +223,8 @@ public class MegolmSession {
         }
         SenderDataChange.onVerification(state.senderData(), cmd.userId(), cmd.masterKey()).ifPresent(verified ->
                 apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), verified,
-                        Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null)));
+                        Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null,
+                        new VerifiedMasterKey(cmd.userId(), cmd.masterKey()))));
     }
 
     /** One handler for every event: the fold decides what each event means for the session. */

@@ -2,6 +2,8 @@ package io.keytrail.session;
 
 import org.axonframework.serialization.Revision;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.trust.Rule;
@@ -36,10 +38,22 @@ public final class SessionEvents {
                                   long firstKnownIndex, String sealedSessionKey, SenderData senderData, Rule rule) {
     }
 
-    /** Sender data moved (up in rank) because of new evidence. */
+    /**
+     * Sender data moved (up in rank) because of new evidence. A verification upgrade ({@code MSK_VERIFIED})
+     * has no key material to record in {@code evidence}; it names the verified key in {@code verified}
+     * instead. {@code verified} is null for every other change and for upgrades recorded before it existed;
+     * it is not written when null, so such events are stored exactly as before.
+     */
     @Revision("1")
     public record SenderDataChanged(String roomId, String sessionId, SenderData previous, SenderData current,
-                                    Rule rule, Trigger trigger, DecisionEvidence evidence) {
+                                    Rule rule, Trigger trigger, DecisionEvidence evidence,
+                                    @JsonInclude(JsonInclude.Include.NON_NULL) VerifiedMasterKey verified) {
+
+        /** A change decided from recorded evidence (not a verification upgrade). */
+        public SenderDataChanged(String roomId, String sessionId, SenderData previous, SenderData current, Rule rule,
+                                 Trigger trigger, DecisionEvidence evidence) {
+            this(roomId, sessionId, previous, current, rule, trigger, evidence, null);
+        }
     }
 
     /** The session can no longer be trusted at all (tampering or a proven key mismatch). */

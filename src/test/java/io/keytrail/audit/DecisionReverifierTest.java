@@ -30,6 +30,7 @@ import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionRef;
+import io.keytrail.session.VerifiedMasterKey;
 import io.keytrail.trust.KnownSenderData;
 import io.keytrail.trust.SenderData;
 
@@ -261,6 +262,63 @@ class DecisionReverifierTest {
                 Rule.CROSS_SIGNED_UNVERIFIED, Rule.MSK_VERIFIED, Rule.CROSS_SIGNED_VERIFIED);
         assertThat(mine).allSatisfy(f -> assertThat(f.verdict()).as(f.toString())
                 .isEqualTo(DecisionReverifier.Verdict.CONFIRMED));
+        // The upgrade was read back from the store naming the verified key, and matched with the MskVerified event.
+        assertThat(mine).filteredOn(f -> f.rule() == Rule.MSK_VERIFIED).singleElement()
+                .satisfies(f -> assertThat(f.detail()).contains("verified " + ivy.userId() + "'s master key")
+                        .doesNotContain("recorded before"));
+    }
+
+    private SenderDataChanged upgradeNaming(SessionView view, String room, VerifiedMasterKey named) {
+        SenderData.SenderUnverified current = (SenderData.SenderUnverified) view.senderData();
+        return new SenderDataChanged(room, view.sessionId(), current, new SenderData.SenderVerified(current.known()),
+                Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null, named);
+    }
+
+    @Test
+    void anUpgradeNamingTheRightKey_butRecordedBeforeAnyVerification_isListedAsDiffering() {
+        TestAccount jim = TestAccount.create("@jim:audit-early.test", "jim-audit-early", "PHONE");
+        String room = "!early:audit.test";
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(jim, room, 11);
+        String id = new SessionRef(room, view.sessionId()).aggregateId();
+        String masterKey = jim.masterKey().publicKey().toBase64();
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
+                upgradeNaming(view, room, new VerifiedMasterKey(jim.userId(), masterKey))));
+        // The real verification comes only after the forged upgrade: it cannot support it.
+        keytrail.verifyMasterKey(jim.userId(), masterKey);
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.detail()).contains("no verification of " + jim.userId());
+                    assertThat(f.recorded()).isEqualTo("MSK_VERIFIED -> SenderVerified");
+                    assertThat(f.recomputed()).isEqualTo("unchanged -> SenderUnverified");
+                });
+    }
+
+    @Test
+    void anUpgradeNamingAnotherVerifiedKey_thanTheSessionRecorded_isListedAsDiffering() {
+        TestAccount kim = TestAccount.create("@kim:audit-other-key.test", "kim-audit-other-key", "PHONE");
+        TestAccount lou = TestAccount.create("@lou:audit-other-key.test", "lou-audit-other-key", "PHONE");
+        String room = "!other-key:audit.test";
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(kim, room, 12);
+        String id = new SessionRef(room, view.sessionId()).aggregateId();
+        // Lou's master key really is verified; the forged upgrade of Kim's session points at that verification.
+        receiveFromUnknownDeviceThenFetchKeys(lou, room, 13);
+        String lousKey = lou.masterKey().publicKey().toBase64();
+        keytrail.verifyMasterKey(lou.userId(), lousKey);
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
+                upgradeNaming(view, room, new VerifiedMasterKey(lou.userId(), lousKey))));
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.detail()).contains("names the verified key " + lou.userId())
+                            .contains("the session recorded " + kim.userId());
+                });
     }
 
     @Test

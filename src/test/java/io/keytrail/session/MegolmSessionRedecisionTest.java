@@ -116,12 +116,14 @@ class MegolmSessionRedecisionTest {
     }
 
     @Test
-    void verificationOfTheRecordedMsk_upgradesSenderUnverifiedToSenderVerified() {
+    void verificationOfTheRecordedMsk_upgradesSenderUnverifiedToSenderVerified_namingTheVerifiedKey() {
         fixture.given(receivedAs(unverified(ALICE, PHONE)))
                 .when(new ApplyMasterKeyVerification(megolm.id(), ALICE.userId(), ALICE.masterKey().publicKey().toBase64()))
                 .expectEventsMatching(exactly(event(SenderDataChanged.class, "SenderUnverified -> SenderVerified",
                         e -> e.previous().equals(unverified(ALICE, PHONE)) && e.current().equals(verified(ALICE, PHONE))
-                                && e.trigger().equals(Trigger.VERIFY_MASTER_KEY))));
+                                && e.trigger().equals(Trigger.VERIFY_MASTER_KEY)
+                                && e.verified().equals(new VerifiedMasterKey(ALICE.userId(),
+                                        ALICE.masterKey().publicKey().toBase64())))));
     }
 
     @Test
