@@ -74,6 +74,7 @@ public class DecisionReverifier {
     public Report reverifyAll() {
         Map<String, SessionState> sessions = new HashMap<>();
         VerificationFold verification = new VerificationFold();
+        Map<String, Long> lastSequence = new HashMap<>();
         Set<String> tamperingSeen = new HashSet<>();
         List<Finding> findings = new ArrayList<>();
         try (BlockingStream<TrackedEventMessage<?>> stream = events.openStream(null)) {
@@ -85,6 +86,13 @@ public class DecisionReverifier {
                 // The session's facts (creator, keys, imported) before and after this event, by the shared fold.
                 SessionState before = aggregateId == null ? SessionState.NONE
                         : sessions.getOrDefault(aggregateId, SessionState.NONE);
+                if (aggregateId != null) {
+                    Long previous = lastSequence.put(aggregateId, sequence);
+                    long expected = previous == null ? 0 : previous + 1;
+                    if (sequence > expected) {
+                        findings.add(gap(aggregateId, sequence, previous, expected));
+                    }
+                }
                 SessionState after = before.apply(event);
                 if (after != before) {
                     sessions.put(aggregateId, after);
@@ -151,6 +159,20 @@ public class DecisionReverifier {
         return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.CONFIRMED, "the local user verified "
                 + userId + "'s master key " + masterKey + " before this upgrade"
                 + (named == null ? " (recorded before upgrades named the verified key)" : ""), recorded, recorded);
+    }
+
+    /**
+     * Events of one aggregate are numbered 0, 1, 2 … without holes; a hole means an event was deleted from the
+     * store. (A deleted last event leaves no hole and cannot be seen here.)
+     */
+    private static Finding gap(String id, long seq, Long previous, long expected) {
+        String missing = expected == seq - 1 ? "event " + expected + " of this aggregate is"
+                : "events " + expected + " to " + (seq - 1) + " of this aggregate are";
+        return new Finding(id, seq, "SequenceGap", null, Verdict.DIFFERS, missing
+                + " missing from the store (deleted?): the stream jumps from "
+                + (previous == null ? "its start" : "event " + previous) + " to event " + seq,
+                "sequence " + seq + " after " + (previous == null ? "none" : previous),
+                "sequence " + expected + " expected");
     }
 
     private Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,

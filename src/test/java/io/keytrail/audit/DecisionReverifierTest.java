@@ -13,7 +13,9 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.EngineSpringTest;
@@ -44,6 +46,10 @@ class DecisionReverifierTest {
     AuditTrail trail;
     @Autowired
     EventStore events;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static OutboundGroupSession session(int salt) {
         byte[] ratchet = new byte[128];
@@ -318,6 +324,59 @@ class DecisionReverifierTest {
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.detail()).contains("names the verified key " + lou.userId())
                             .contains("the session recorded " + kim.userId());
+                });
+    }
+
+    private byte[] storedPayload(String aggregateId, long sequence) {
+        return jdbc.queryForObject("select payload from domain_event_entry where aggregate_identifier = ? "
+                + "and sequence_number = ?", byte[].class, aggregateId, sequence);
+    }
+
+    @Test
+    void aSignatureAlteredInTheStoredRowBySql_isListedWithSessionEventAndReason() throws Exception {
+        TestAccount max = TestAccount.create("@max:audit-sql.test", "max-audit-sql", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(max, "!sql:audit.test", 14);
+        String id = new SessionRef("!sql:audit.test", view.sessionId()).aggregateId();
+        ObjectNode payload = (ObjectNode) JSON.readTree(storedPayload(id, 1));
+        ObjectNode signatures = (ObjectNode) payload.path("evidence").path("storedDevice").path("signatures")
+                .path(max.userId());
+        String keyId = "ed25519:PHONE";
+        String signature = signatures.path(keyId).asText();
+        // Another valid base64 signature of the same length: the first character moves on by one.
+        signatures.put(keyId, (signature.charAt(0) == 'A' ? "B" : "A") + signature.substring(1));
+        int updated = jdbc.update("update domain_event_entry set payload = ? where aggregate_identifier = ? "
+                + "and sequence_number = 1", JSON.writeValueAsBytes(payload), id);
+        assertThat(updated).isEqualTo(1);
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 1)
+                .singleElement().satisfies(f -> {
+                    assertThat(f.event()).isEqualTo("SenderDataChanged");
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.detail()).contains("device PHONE in the evidence is not validly self-signed");
+                    assertThat(f.recorded()).isEqualTo("CROSS_SIGNED_UNVERIFIED -> SenderUnverified");
+                });
+    }
+
+    @Test
+    void anEventDeletedFromTheMiddleOfASessionsStream_isListedAsASequenceGap() {
+        TestAccount ned = TestAccount.create("@ned:audit-gap.test", "ned-audit-gap", "PHONE");
+        SessionView view = receiveFromUnknownDeviceThenFetchKeys(ned, "!gap:audit.test", 15);
+        keytrail.verifyMasterKey(ned.userId(), ned.masterKey().publicKey().toBase64());
+        String id = new SessionRef("!gap:audit.test", view.sessionId()).aggregateId();
+        int deleted = jdbc.update("delete from domain_event_entry where aggregate_identifier = ? "
+                + "and sequence_number = 1", id);
+        assertThat(deleted).isEqualTo(1);
+
+        DecisionReverifier.Report report = reverifier.reverifyAll();
+
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2
+                        && f.event().equals("SequenceGap")).singleElement().satisfies(f -> {
+                    assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
+                    assertThat(f.detail()).contains("event 1 of this aggregate is missing");
+                    assertThat(f.recorded()).isEqualTo("sequence 2 after 0");
+                    assertThat(f.recomputed()).isEqualTo("sequence 1 expected");
                 });
     }
 
