@@ -11,6 +11,7 @@ import java.time.Clock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,22 +19,30 @@ import org.springframework.context.annotation.Configuration;
 import io.keytrail.crypto.UnpaddedBase64;
 import io.keytrail.session.SessionKeyVault;
 
-@Configuration
-@EnableConfigurationProperties({KeytrailProperties.class, ApiProperties.class, HttpLimits.class})
+/**
+ * The engine's basic beans. Imported by {@link KeytrailAutoConfiguration}; a host replaces any of them by
+ * declaring a bean of the same type (a fixed or test {@code Clock}, its own {@code SecureRandom}, a
+ * {@code SessionKeyVault} whose sealing key comes from the host's secret store).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KeytrailProperties.class)
 public class EngineConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
     @Bean
+    @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
     }
 
     @Bean
+    @ConditionalOnMissingBean
     SecureRandom secureRandom() {
         return new SecureRandom();
     }
 
     @Bean
+    @ConditionalOnMissingBean
     SessionKeyVault sessionKeyVault(KeytrailProperties properties, SecureRandom random) {
         String configured = properties.sessionKeyEncryptionKey();
         if (configured != null && !configured.isBlank()) {

@@ -1,14 +1,16 @@
 package io.keytrail.api;
 
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
- * The service. It lives in {@code api}, the top room, so that nothing below depends on it; it scans
- * (components, JPA entities and repositories) the whole {@code io.keytrail} tree.
+ * The service and the command-line tools: Spring Boot with Keytrail's auto-configuration
+ * ({@link KeytrailAutoConfiguration}, {@link KeytrailWebAutoConfiguration}) and the service's settings
+ * ({@link KeytrailEnvironment}). It scans nothing: the engine comes in exactly as it does in a host
+ * application that depends on the starter (ADR 0014).
  */
-@SpringBootApplication(scanBasePackages = "io.keytrail")
-@AutoConfigurationPackage(basePackages = "io.keytrail")
+@SpringBootConfiguration
+@EnableAutoConfiguration
 public class KeytrailApplication {
     /** The command line ({@link KeytrailCli}): {@code serve} (the default), {@code replay}, {@code audit}, {@code export}. */
     public static void main(String[] args) {

@@ -15,12 +15,12 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.lang.Nullable;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
 import io.keytrail.errors.RefusalException;
@@ -47,17 +47,20 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
     private boolean flushScheduled;
     private volatile boolean closed;
 
-    public KeysQueryLane(LaneProperties properties, ObjectMapper mapper, KeysQueryRecorder keys, CommandGateway commands,
-                         Clock clock) {
+    /**
+     * @param client the homeserver's {@code /keys/query}, or {@code null}: no homeserver, the slow lane is
+     *               off ({@link LaneConfiguration} makes one from {@code keytrail.homeserver.*}; a host may
+     *               declare its own)
+     */
+    public KeysQueryLane(LaneProperties properties, @Nullable HomeserverClient client, KeysQueryRecorder keys,
+                         CommandGateway commands, Clock clock) {
         this.properties = properties;
         this.keys = keys;
         this.commands = commands;
         this.clock = clock;
         this.backoff = new Backoff(properties.retry(), () -> ThreadLocalRandom.current().nextDouble());
-        LaneProperties.Homeserver hs = properties.homeserver();
-        if (hs.configured()) {
-            this.client = new HomeserverClient(hs.baseUrl(), hs.accessToken(), hs.connectTimeout(), hs.readTimeout(),
-                    mapper);
+        this.client = client;
+        if (this.client != null) {
             this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "keytrail-keys-query");
                 t.setDaemon(true);
@@ -65,7 +68,6 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
             });
             log.info("Slow lane on: unknown devices are queried at {}", client.endpoint());
         } else {
-            this.client = null;
             this.timer = null;
             log.warn("No homeserver configured (keytrail.homeserver.base-url): the slow lane and background "
                     + "retry are off; device keys come only from inputs (keys_query_response).");

@@ -1,18 +1,34 @@
 package io.keytrail.lanes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LaneProperties.class)
 public class LaneConfiguration {
     /** Axon names a saga's processor after the saga class. */
     static final String SAGA_PROCESSOR = "KeysQuerySagaProcessor";
+
+    /**
+     * The homeserver the slow lane asks, from {@code keytrail.homeserver.*}; none without a base URL (the
+     * slow lane is then off). A host that talks to its homeserver its own way declares its own
+     * {@link HomeserverClient} bean instead.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnExpression("!'${keytrail.homeserver.base-url:}'.isBlank()")
+    HomeserverClient homeserverClient(LaneProperties properties, ObjectMapper mapper) {
+        LaneProperties.Homeserver hs = properties.homeserver();
+        return new HomeserverClient(hs.baseUrl(), hs.accessToken(), hs.connectTimeout(), hs.readTimeout(), mapper);
+    }
 
     /**
      * A saga processor starts at the head of the stream by default, so a store that existed before

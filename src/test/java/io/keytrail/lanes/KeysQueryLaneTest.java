@@ -60,7 +60,7 @@ class KeysQueryLaneTest {
 
     @Test
     void withoutABaseUrlTheLaneIsOffAndNeverCallsOut() {
-        KeysQueryLane lane = new KeysQueryLane(new LaneProperties(null, null, null), new ObjectMapper(), keys, commands,
+        KeysQueryLane lane = new KeysQueryLane(new LaneProperties(null, null, null), null, keys, commands,
                 Clock.fixed(NOW, ZoneOffset.UTC));
 
         lane.request(BOB, 1);
@@ -184,6 +184,9 @@ class KeysQueryLaneTest {
                 new LaneProperties.Homeserver(stub.baseUrl(), "syt_lane_token", Duration.ofSeconds(2),
                         Duration.ofSeconds(3)),
                 null, new LaneProperties.Batch(window, maxUsers));
-        return new KeysQueryLane(properties, new ObjectMapper(), keys, commands, Clock.fixed(NOW, ZoneOffset.UTC));
+        LaneProperties.Homeserver hs = properties.homeserver();
+        HomeserverClient client = new HomeserverClient(hs.baseUrl(), hs.accessToken(), hs.connectTimeout(),
+                hs.readTimeout(), new ObjectMapper());
+        return new KeysQueryLane(properties, client, keys, commands, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 }
