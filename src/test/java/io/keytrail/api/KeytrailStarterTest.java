@@ -1,0 +1,81 @@
+package io.keytrail.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.orm.jpa.persistenceunit.MutablePersistenceUnitInfo;
+
+import io.keytrail.directory.SessionRow;
+
+/**
+ * The starter's two seams as plain objects (ADR 0014): Keytrail's JPA types are added to a host's
+ * persistence unit, never replacing what the host scanned; the service's settings reach only Keytrail's
+ * own application, the library defaults every application, below anything it sets.
+ */
+class KeytrailStarterTest {
+    /** A stand-in for a host's application class. */
+    static final class SomeHost {
+    }
+
+    @Test
+    void keytrailTypes_areAddedBesideTheHostsEntities_onceEach() {
+        MutablePersistenceUnitInfo unit = new MutablePersistenceUnitInfo();
+        unit.addManagedClassName("com.example.host.Note");
+        unit.addManagedClassName(SessionRow.class.getName()); // found by the host's own scan already
+        unit.addMappingFileName("META-INF/orm.xml");
+
+        KeytrailAutoConfiguration.addKeytrailTypes(unit);
+        KeytrailAutoConfiguration.addKeytrailTypes(unit);
+
+        assertThat(unit.getManagedClassNames()).startsWith("com.example.host.Note").doesNotHaveDuplicates()
+                .containsAll(KeytrailAutoConfiguration.ENTITIES.stream().map(Class::getName).toList())
+                .hasSize(1 + KeytrailAutoConfiguration.ENTITIES.size());
+        assertThat(unit.getMappingFileNames()).containsExactly("META-INF/orm.xml", "META-INF/keytrail-orm.xml");
+        assertThat(getClass().getClassLoader().getResource(KeytrailAutoConfiguration.MAPPING_FILE)).isNotNull();
+    }
+
+    @Test
+    void aHostGetsOnlyTheLibraryDefaults_andItsOwnSettingsWin() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("host",
+                Map.of("axon.serializer.general", "xstream")));
+
+        new KeytrailEnvironment().postProcessEnvironment(environment, new SpringApplication(SomeHost.class));
+
+        assertThat(environment.getProperty("axon.serializer.general")).isEqualTo("xstream");
+        assertThat(environment.getProperty("axon.serializer.events")).isEqualTo("jackson");
+        assertThat(environment.getProperty("axon.eventhandling.processors.directory.mode")).isEqualTo("subscribing");
+        assertThat(environment.getProperty("server.address")).isNull();
+        assertThat(environment.getProperty("spring.datasource.url")).isNull();
+        assertThat(environment.getProperty("keytrail.api.enabled")).isNull();
+    }
+
+    @Test
+    void keytrailsOwnApplication_getsTheServiceSettings_profileFilesAbove_andEverythingElseAboveThem() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.setActiveProfiles("postgres");
+        environment.getPropertySources().addFirst(new MapPropertySource("command line",
+                Map.of("keytrail.limits.body", "2MB")));
+
+        new KeytrailEnvironment().postProcessEnvironment(environment,
+                new SpringApplication(KeytrailApplication.class));
+
+        assertThat(environment.getProperty("keytrail.api.enabled")).isEqualTo("true");
+        assertThat(environment.getProperty("server.shutdown")).isEqualTo("graceful");
+        assertThat(environment.getProperty("keytrail.limits.body")).isEqualTo("2MB");
+        assertThat(environment.getProperty("spring.sql.init.platform")).isEqualTo("postgresql");
+        assertThat(environment.getProperty("axon.serializer.events")).isEqualTo("jackson");
+    }
+
+    @Test
+    void anApplicationImportingKeytrailApplication_countsAsKeytrailsOwn() {
+        assertThat(KeytrailEnvironment.isKeytrailService(new SpringApplication(io.keytrail.KeytrailTestApplication.class)))
+                .isTrue();
+        assertThat(KeytrailEnvironment.isKeytrailService(new SpringApplication(SomeHost.class))).isFalse();
+    }
+}
