@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 
 /**
@@ -109,13 +110,18 @@ final class CliContext {
     }
 
     /**
-     * The H2 message when the startup failed because the database could not be opened (H2 reports those
-     * as {@code SQLNonTransientConnectionException}, SQL state class 08 or 90), else {@code null}.
+     * The H2 message when the startup failed because the database could not be opened, else {@code null}:
+     * H2 reports a locked or unreachable file as {@code SQLNonTransientConnectionException} (SQL state
+     * class 08 or 90); a file that is not a database, truncated or corrupt fails as any H2
+     * {@code SQLException} while the first connection is made (Spring's
+     * {@code CannotGetJdbcConnectionException} above it). Both are a store that cannot be used (exit 2).
      */
     static String databaseProblem(Throwable e) {
+        boolean connecting = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            connecting |= t instanceof CannotGetJdbcConnectionException;
             if (t instanceof SQLException sql && t.getClass().getName().startsWith("org.h2.")
-                    && t instanceof java.sql.SQLNonTransientConnectionException) {
+                    && (connecting || t instanceof java.sql.SQLNonTransientConnectionException)) {
                 String message = String.valueOf(sql.getMessage());
                 int end = message.indexOf('\n');
                 return end < 0 ? message : message.substring(0, end);

@@ -187,6 +187,23 @@ class KeytrailCliTest {
     }
 
     @Test
+    void aStoreWhoseDatabaseFileIsCorrupt_exitsTwo_withOneLine_andLeavesNoTraceFile() throws IOException {
+        Path store = Files.createDirectory(dir.resolve("corrupt"));
+        byte[] garbage = new byte[5000];
+        new java.util.Random(11).nextBytes(garbage);
+        Files.write(store.resolve(CliContext.DATABASE_FILE), garbage);
+
+        Run run = run("audit", "--store", store.toString());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().lines()).as(run.err()).hasSize(2);
+        assertThat(run.err().lines().toList().get(1)).startsWith("audit: cannot open the store " + store + ": ")
+                .doesNotContain("org.h2", "Caused by", "\tat ");
+        assertThat(run.out()).isEmpty();
+        assertThat(store.resolve("keytrail.trace.db")).doesNotExist();
+    }
+
+    @Test
     void auditOrExportOfADirectoryThatHoldsNoStore_exitsTwo_withoutCreatingOne() throws IOException {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         Run audit = run("audit", "--store", empty.toString());
