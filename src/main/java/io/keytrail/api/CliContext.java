@@ -132,7 +132,7 @@ final class CliContext {
 
     /**
      * The settings go in as command-line arguments, the highest precedence, so that neither
-     * application.yml nor the environment (a profile, database credentials, a homeserver) can point a
+     * keytrail-service.yml nor the environment (a profile, database credentials, a homeserver) can point a
      * tool at another store or make it call out: keys come only from the input.
      */
     static ConfigurableApplicationContext start(Path dir) {

@@ -23,7 +23,7 @@ import io.keytrail.session.SessionRef;
 
 /**
  * Keeps the directory read models in step with the events. It runs in a subscribing processor
- * (application.yml), inside the unit of work that stores the events: the fast lane and the
+ * (a library default of api.KeytrailEnvironment), inside the unit of work that stores the events: the fast lane and the
  * re-decision search read a model that is consistent as soon as a command returns.
  */
 @Component
