@@ -28,6 +28,7 @@ import io.keytrail.api.ApiController;
 import io.keytrail.api.Keytrail;
 import io.keytrail.directory.SessionView;
 import io.keytrail.matrix.OwnDevice;
+import io.keytrail.session.SessionKeyVault;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -42,7 +43,6 @@ import io.keytrail.trust.SenderData;
         // schema ships as migrations, a host runs Keytrail's schema script (README, "Embedding").
         "spring.sql.init.mode=always",
         "spring.sql.init.platform=h2",
-        "keytrail.session-key-encryption-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
         "keytrail.data-dir=target/host-application-data"})
 class HostApplicationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -113,10 +113,11 @@ class HostApplicationTest {
     }
 
     @Test
-    void keytrailTakesOverNothingOfTheHost_noHttpApi_noServiceSettings() {
+    void keytrailTakesOverNothingOfTheHost_noHttpApi_noServiceSettings_andTheHostsSealingKeyBeanWins() {
         Environment environment = context.getEnvironment();
 
         assertThat(context.getBeanNamesForType(ApiController.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(SessionKeyVault.class)).containsExactly("hostSealingKeys");
         assertThat(environment.getProperty("keytrail.api.enabled")).isNull();
         assertThat(environment.getProperty("server.address")).isNull();
         assertThat(environment.getProperty("spring.datasource.url")).startsWith("jdbc:h2:mem:host-");
