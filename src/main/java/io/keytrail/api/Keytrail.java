@@ -109,6 +109,16 @@ public class Keytrail {
         return exports.export(passphrase, selection, ExportRequest.checkRounds(rounds));
     }
 
+    /**
+     * A server-side key backup of the chosen sessions for the backup whose private key is
+     * {@code decryptionKey} (recovery key or base64): the {@code PUT /room_keys/keys} body, each entry
+     * with an MSC4048 {@code mac2} and our sender data, so a Keytrail restoring it keeps who sent each
+     * session (ADR 0018). Secret-free: the body holds only ciphertext.
+     */
+    public KeyExportService.WrittenBackup writeBackup(String decryptionKey, KeyExportService.Selection selection) {
+        return exports.backup(decryptionKey, selection);
+    }
+
     public Optional<SessionView> session(String roomId, String sessionId) {
         return directory.session(roomId, sessionId).map(SessionViews::of);
     }
