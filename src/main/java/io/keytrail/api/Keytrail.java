@@ -92,7 +92,11 @@ public class Keytrail {
         return imports.importBackup(decryptionKey, body, progress);
     }
 
-    /** A decrypted {@code m.forwarded_room_key} Olm payload and the forwarder's Olm curve25519 key. */
+    /**
+     * A decrypted {@code m.forwarded_room_key} Olm payload and the forwarder's Olm curve25519 key. Accepted
+     * only from one of our own devices that our own identity cross-signs, so {@code ownDevice} must say who
+     * we are; otherwise refused with {@code FORWARD_NOT_FROM_OWN_DEVICE} and nothing is stored (ADR 0018).
+     */
     public ImportResult receiveForwardedRoomKey(String sender, String senderKey, JsonNode plaintext,
                                                 Optional<OwnDevice> ownDevice) {
         return imports.importForwardedRoomKey(sender, senderKey, plaintext, ownDevice);
