@@ -25,7 +25,7 @@ import io.keytrail.matrix.SignatureCheck;
  *    Steps K3-K8 run for each candidate; the most trusted answer wins, except that a rejection or
  *    evidence of tampering from any candidate wins over everything (we fail closed).
  * K3 Imported session (the candidate is a device of the import's claimed owner)?
- *      device keys = the claimed keys ------ DeviceInfo{legacy=true}                    IMPORTED_CLAIMED_DEVICE
+ *      device keys = the claimed keys, not tainted --- DeviceInfo{legacy=true}         IMPORTED_CLAIMED_DEVICE
  *      otherwise --------------------------- UnknownDevice{legacy=true, owner_check_failed=true}
  *                                                                                      IMPORTED_NOT_OWNER
  * K4 Device ed25519 = claimed ed25519 and device curve25519 = Olm sender key?
@@ -107,9 +107,12 @@ public final class SenderDataFinder {
         // K3: an import's creator keys are claims nobody authenticated, so no device is ever proven its owner.
         // A device of the claimed owner (ADR 0018) with exactly the claimed keys is named, and the session
         // stays legacy: the claim matched a real device, which is all an unauthenticated claim can show.
+        // A device whose cross-signing rests on refused material is never named (nor is it tampering: the
+        // import's claims prove nothing about it either way).
         if (evidence.imported()) {
             boolean matchesClaim = device.ed25519().equals(evidence.claimedEd25519())
-                    && device.curve25519().equals(evidence.olmSenderKey());
+                    && device.curve25519().equals(evidence.olmSenderKey())
+                    && !evidence.standingOf(device).map(DeviceStanding::tainted).orElse(false);
             return matchesClaim
                     ? decided(new SenderData.DeviceInfo(device.json(), true), Rule.IMPORTED_CLAIMED_DEVICE, device)
                     : decided(new SenderData.UnknownDevice(true, true), Rule.IMPORTED_NOT_OWNER, device);
