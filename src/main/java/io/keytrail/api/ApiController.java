@@ -131,7 +131,15 @@ public class ApiController {
     private static ObjectNode withCounts(JsonNode input, ObjectNode outcome) {
         JsonNode result = outcome.get("result");
         if (result instanceof ObjectNode r && InputProcessor.IMPORT_TYPES.contains(input.path("type").asText())) {
-            r.putObject("counts").put("imported", r.path("imported").size()).put("failed", r.path("failed").size());
+            ObjectNode counts = r.putObject("counts").put("imported", r.path("imported").size())
+                    .put("failed", r.path("failed").size());
+            int badMacs = 0;
+            for (JsonNode entry : r.path("imported")) {
+                badMacs += "invalid".equals(entry.path("backup_mac").asText()) ? 1 : 0;
+            }
+            if (badMacs > 0) {
+                counts.put("bad_backup_mac", badMacs);
+            }
         }
         return outcome;
     }
@@ -155,6 +163,37 @@ public class ApiController {
         } catch (RefusalException e) {
             return ResponseEntity.status(statusOf(e.code())).contentType(MediaType.APPLICATION_JSON).body(errorBody(e));
         }
+    }
+
+    private static final java.util.Set<String> BACKUP_FIELDS = java.util.Set.of("decryption_key", "room_ids",
+            "session_ids");
+
+    /**
+     * {@code {"decryption_key", "room_ids"?, "session_ids"?}}: a key backup of the chosen sessions, the
+     * {@code PUT /room_keys/keys} body, each entry with an MSC4048 {@code mac2} and our sender data (ADR
+     * 0018). An admin operation: the decryption key opens every session of the backup.
+     */
+    @PostMapping(path = "/backup", consumes = "application/json")
+    public ResponseEntity<JsonNode> backup(HttpServletRequest request) {
+        JsonNode body = RequestBodies.json(request);
+        if (body == null || !body.isObject()) {
+            throw RefusalException.invalidInput("the body must be {\"decryption_key\", \"room_ids\"?, \"session_ids\"?}");
+        }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!BACKUP_FIELDS.contains(field)) {
+                throw RefusalException.invalidInput("unknown field \"" + field + "\" in a backup request; expected "
+                        + BACKUP_FIELDS);
+            }
+        });
+        JsonNode key = body.get("decryption_key");
+        if (key == null || !key.isTextual() || key.textValue().isEmpty()) {
+            throw RefusalException.invalidInput("\"decryption_key\" is required: the backup's recovery key or base64"
+                    + " private key");
+        }
+        KeyExportService.WrittenBackup backup = keytrail.writeBackup(key.textValue(), new KeyExportService.Selection(
+                ExportRequest.strings(body, "room_ids"), ExportRequest.strings(body, "session_ids")));
+        return ResponseEntity.ok().header("X-Keytrail-Session-Count", Integer.toString(backup.sessionCount()))
+                .body(backup.body());
     }
 
     /** {@code {"room_id","policy","event"}}: the decrypt input without its type. */
@@ -189,7 +228,7 @@ public class ApiController {
                         new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + id + " in " + roomId))));
     }
 
-    /** {@code {"room_id","session_id","sender_data","imported","discarded"}}, in that order. */
+    /** {@code {"room_id","session_id","sender_data","claimed_owner"?,"imported","discarded"}}, in that order. */
     private ObjectNode sessionJson(SessionView view) {
         ObjectNode out = Views.session(mapper, view);
         boolean discarded = out.remove("discarded").booleanValue();

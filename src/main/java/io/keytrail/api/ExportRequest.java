@@ -69,7 +69,7 @@ record ExportRequest(String passphrase, int rounds, KeyExportService.Selection s
         return rounds;
     }
 
-    private static Set<String> strings(JsonNode body, String field) {
+    static Set<String> strings(JsonNode body, String field) {
         JsonNode value = body.get(field);
         Set<String> out = new LinkedHashSet<>();
         if (value == null || value.isNull()) {

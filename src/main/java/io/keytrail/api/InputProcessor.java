@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.session.BackupMacCheck;
+
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -143,13 +145,23 @@ public class InputProcessor {
         return out;
     }
 
-    /** {@code {"imported":[{room_id,session_id,sender_data}],"failed":[{session_id,code,message}]}}. */
+    /**
+     * {@code {"imported":[{room_id,session_id,sender_data,claimed_owner?,backup_mac?}],"failed":[{session_id,code,message}]}};
+     * {@code backup_mac} is {@code "valid"} or {@code "invalid"} for a backup entry with an MSC4048 {@code mac2}.
+     */
     ObjectNode importResult(ImportResult result) {
         ObjectNode out = mapper.createObjectNode();
         ArrayNode imported = out.putArray("imported");
         for (ImportResult.Imported i : result.imported()) {
             ObjectNode entry = imported.addObject().put("room_id", i.roomId()).put("session_id", i.sessionId());
             entry.set("sender_data", SenderDataJson.write(i.senderData()));
+            // Only when there is something to say (ADR 0018), so imports from other clients answer as before.
+            if (i.claim() != null) {
+                entry.set("claimed_owner", Views.claim(mapper, i.claim()));
+            }
+            if (i.backupMac() != null) {
+                entry.put("backup_mac", i.backupMac() == BackupMacCheck.MSC4048_MAC2_VALID ? "valid" : "invalid");
+            }
         }
         ArrayNode failed = out.putArray("failed");
         for (ImportResult.Failed f : result.failed()) {

@@ -92,7 +92,11 @@ public class Keytrail {
         return imports.importBackup(decryptionKey, body, progress);
     }
 
-    /** A decrypted {@code m.forwarded_room_key} Olm payload and the forwarder's Olm curve25519 key. */
+    /**
+     * A decrypted {@code m.forwarded_room_key} Olm payload and the forwarder's Olm curve25519 key. Accepted
+     * only from one of our own devices that our own identity cross-signs, so {@code ownDevice} must say who
+     * we are; otherwise refused with {@code FORWARD_NOT_FROM_OWN_DEVICE} and nothing is stored (ADR 0018).
+     */
     public ImportResult receiveForwardedRoomKey(String sender, String senderKey, JsonNode plaintext,
                                                 Optional<OwnDevice> ownDevice) {
         return imports.importForwardedRoomKey(sender, senderKey, plaintext, ownDevice);
@@ -107,6 +111,16 @@ public class Keytrail {
     public KeyExportService.ExportedFile exportRoomKeys(String passphrase, KeyExportService.Selection selection,
                                                         int rounds) {
         return exports.export(passphrase, selection, ExportRequest.checkRounds(rounds));
+    }
+
+    /**
+     * A server-side key backup of the chosen sessions for the backup whose private key is
+     * {@code decryptionKey} (recovery key or base64): the {@code PUT /room_keys/keys} body, each entry
+     * with an MSC4048 {@code mac2} and our sender data, so a Keytrail restoring it keeps who sent each
+     * session (ADR 0018). Secret-free: the body holds only ciphertext.
+     */
+    public KeyExportService.WrittenBackup writeBackup(String decryptionKey, KeyExportService.Selection selection) {
+        return exports.backup(decryptionKey, selection);
     }
 
     public Optional<SessionView> session(String roomId, String sessionId) {

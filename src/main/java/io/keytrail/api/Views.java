@@ -1,5 +1,7 @@
 package io.keytrail.api;
 
+import io.keytrail.session.ImportClaim;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -11,13 +13,34 @@ final class Views {
     private Views() {
     }
 
-    /** {@code {"room_id","session_id","sender_data","discarded"}}. */
+    /**
+     * {@code {"room_id","session_id","sender_data","discarded"}}, and {@code "claimed_owner"} after
+     * {@code sender_data} when an import claims an owner (ADR 0018); absent otherwise.
+     */
     static ObjectNode session(ObjectMapper mapper, SessionView view) {
         ObjectNode out = mapper.createObjectNode();
         out.put("room_id", view.roomId());
         out.put("session_id", view.sessionId());
         out.set("sender_data", SenderDataJson.write(view.senderData()));
+        if (view.claim() != null) {
+            out.set("claimed_owner", claim(mapper, view.claim()));
+        }
         out.put("discarded", view.discarded());
+        return out;
+    }
+
+    /**
+     * {@code {"user_id","sender_data"}}: who an import's writer says created the session, as claimed; each
+     * member null when the claim does not say. Never the session's sender data.
+     */
+    static ObjectNode claim(ObjectMapper mapper, ImportClaim claim) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("user_id", claim.userId());
+        if (claim.senderData() == null) {
+            out.putNull("sender_data");
+        } else {
+            out.set("sender_data", SenderDataJson.write(claim.senderData()));
+        }
         return out;
     }
 }

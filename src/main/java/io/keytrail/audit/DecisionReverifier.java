@@ -196,8 +196,8 @@ public class DecisionReverifier {
             return new Finding(id, seq, event, rule, Verdict.UNVERIFIABLE, "the decision's inputs are not recorded");
         }
         String recorded = outcome(rule, expected);
-        VerificationFold.Trust trust = verification.trustIn(facts.sender(), masterKeyOf(evidence));
-        Rechecked again = Rechecked.run(facts.sender(), facts.senderKey(), facts.claimedEd25519(), facts.imported(),
+        VerificationFold.Trust trust = verification.trustIn(facts.decisionUser(), masterKeyOf(evidence));
+        Rechecked again = Rechecked.run(facts.decisionUser(), facts.senderKey(), facts.claimedEd25519(), facts.imported(),
                 evidence, trust);
         if (again.problem() != null) {
             return new Finding(id, seq, event, rule, Verdict.DIFFERS, again.problem(), recorded, null);

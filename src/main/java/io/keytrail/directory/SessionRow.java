@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.keytrail.session.ImportClaim;
 import io.keytrail.session.SessionState;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataJson;
@@ -63,6 +64,11 @@ public class SessionRow {
     /** JSON array of the curve25519 keys that forwarded an imported session (a claim); null otherwise. */
     @Column(length = 65535)
     private String forwardingChainJson;
+    /** An imported session's claimed owner (ADR 0018), a claim; null otherwise. */
+    private String claimedSender;
+    /** The sender data an import's writer claimed (matrix-rust-sdk JSON), a claim; null otherwise. */
+    @Column(length = 65535)
+    private String claimedSenderDataJson;
 
     protected SessionRow() {
     }
@@ -141,6 +147,21 @@ public class SessionRow {
         return forwardingChainJson;
     }
 
+    public String getClaimedSender() {
+        return claimedSender;
+    }
+
+    public String getClaimedSenderDataJson() {
+        return claimedSenderDataJson;
+    }
+
+    /** The import's claim, or null. */
+    public ImportClaim claim() {
+        SenderData data = claimedSenderDataJson == null ? null
+                : SenderDataJson.read(JsonText.parse(claimedSenderDataJson));
+        return claimedSender == null && data == null ? null : new ImportClaim(claimedSender, data);
+    }
+
     /**
      * The session state this row shows. The row keeps only what the read model needs: the room key's
      * {@code sender_device_keys} are not in it (null here).
@@ -153,7 +174,7 @@ public class SessionRow {
         }
         SenderData senderData = senderDataJson == null ? null : SenderDataJson.read(JsonText.parse(senderDataJson));
         return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, null, imported,
-                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded);
+                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded, claim());
     }
 
     /** Makes the row show {@code state} (the session's state after the event being projected). */
@@ -167,6 +188,10 @@ public class SessionRow {
                     data.signer().map(signer -> signer.masterKey().toBase64()).orElse(null), data.legacySession());
         }
         setDiscarded(state.discarded());
+        ImportClaim claim = state.claim();
+        claimedSender = claim == null ? null : claim.userId();
+        claimedSenderDataJson = claim == null || claim.senderData() == null ? null
+                : SenderDataJson.write(claim.senderData()).toString();
     }
 
     private static String chainJson(List<String> chain) {

@@ -27,6 +27,13 @@ public enum RefusalCode {
     /** Not a key export file (header, truncation, version). */
     INVALID_EXPORT(422),
     BAD_PASSPHRASE(422),
+    /**
+     * An {@code m.forwarded_room_key} not sent by one of our own devices that our own cross-signing
+     * identity vouches for (our SSK signs it, our MSK signs the SSK): a stranger could otherwise hand
+     * us a session that claims to be anyone's (issue 12; matrix-rust-sdk accepts forwards only from
+     * our own verified devices). Nothing is stored.
+     */
+    FORWARD_NOT_FROM_OWN_DEVICE(422),
     /** The session was discarded (evidence of tampering); its keys and messages are refused. */
     SESSION_DISCARDED(410),
     /** The policy refuses the sender's verification level; the refusal names that level. */

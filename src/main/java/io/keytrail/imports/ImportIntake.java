@@ -39,6 +39,15 @@ import io.keytrail.matrix.PayloadRejectedException;
 import io.keytrail.session.ReceiveOutcome;
 import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionRef;
+import io.keytrail.session.Trigger;
+import io.keytrail.session.SessionCommands.RedecideSenderData;
+import io.keytrail.session.BackupMacCheck;
+import io.keytrail.session.ImportClaim;
+import io.keytrail.session.RoomKeyRefusedException;
+import io.keytrail.session.SessionCommands.ReceiveSession;
+import io.keytrail.directory.UserLocks;
+import io.keytrail.crypto.backup.BackupMac2;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Imports (design section 6): key export files, their decrypted JSON, key backups and forwarded room
@@ -64,10 +73,13 @@ public class ImportIntake {
     private final Directory directory;
     private final WriteUnits units;
 
-    public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units) {
+    private final UserLocks locks;
+
+    public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units, UserLocks locks) {
         this.commands = new Commands(gateway);
         this.directory = directory;
         this.units = units;
+        this.locks = locks;
     }
 
     /** {@code import_room_keys}: the decrypted JSON array of a key export. */
@@ -168,11 +180,7 @@ public class ImportIntake {
         for (JsonNode batch : backup) {
             for (KeyBackupRestore.Result result : KeyBackupRestore.restore(batch, key)) {
                 if (result instanceof KeyBackupRestore.Restored restored) {
-                    ExportedRoomKey k = restored.key();
-                    run.add(importOne(run.source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
-                            k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
-                            k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
-                            k.sharedHistory(), k.sessionKey()));
+                    run.add(restoreOne(run.source, restored));
                 } else {
                     KeyBackupRestore.Failed failed = (KeyBackupRestore.Failed) result;
                     run.add(new ImportResult.Failed(failed.roomId(), failed.sessionId().orElse(null),
@@ -182,6 +190,82 @@ public class ImportIntake {
             run.batchDone();
         }
         return run.finish();
+    }
+
+    /**
+     * One restored backup entry (ADR 0018). Its {@code mac2} verified, its writer marked it authenticated
+     * and it names its owner and claimed ed25519: a holder of the backup key vouches for the creator keys,
+     * so it is decided like a room key over Olm. Otherwise it is a legacy import, as before; a {@code mac2}
+     * that does not verify is recorded with it and reported in the result.
+     */
+    private ImportResult.Entry restoreOne(ImportSource source, KeyBackupRestore.Restored restored) {
+        ExportedRoomKey k = restored.key();
+        ObjectNode raw = k.raw();
+        ImportClaim claim = SenderClaims.read(raw);
+        BackupMacCheck mac = switch (restored.mac2()) {
+            case ABSENT -> null;
+            case VALID -> BackupMacCheck.MSC4048_MAC2_VALID;
+            case INVALID -> BackupMacCheck.MSC4048_MAC2_INVALID;
+        };
+        if (mac == BackupMacCheck.MSC4048_MAC2_INVALID) {
+            log.warn("backup entry for session {} of {}: its mac2 does not verify (altered, or not written with"
+                    + " the backup key); restored as a legacy session", k.sessionId(), k.roomId());
+        }
+        String owner = claim == null ? null : claim.userId();
+        if (mac == BackupMacCheck.MSC4048_MAC2_VALID && BackupMac2.claimsAuthenticated(raw) && owner != null
+                && k.senderClaimedEd25519().isPresent() && k.forwardingCurve25519KeyChain().isEmpty()) {
+            return receiveAuthenticated(k, owner, claim);
+        }
+        return importOne(source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
+                k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
+                k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
+                k.sharedHistory(), k.sessionKey(), claim, mac);
+    }
+
+    /** A backup entry with a valid {@code mac2}: decided from local evidence, as the fast lane decides. */
+    private ImportResult.Entry receiveAuthenticated(ExportedRoomKey k, String owner, ImportClaim claim) {
+        String roomId = k.roomId();
+        String sessionId = k.sessionId();
+        if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_INPUT,
+                    "room_id must be a Matrix room id (starting with '!', at most 255 characters)");
+        }
+        ExportedSessionKey key;
+        try {
+            key = ExportedSessionKey.parse(k.sessionKey());
+        } catch (CryptoInputException e) {
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY,
+                    "session_key: " + e.getMessage());
+        }
+        if (!key.sessionId().equals(sessionId)) {
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY, "session_id "
+                    + sessionId + " is not the signing key inside session_key (" + key.sessionId() + ")");
+        }
+        String creatorKey = k.senderKey().toBase64();
+        String ed25519 = k.senderClaimedEd25519().orElseThrow().toBase64();
+        SessionRef ref = new SessionRef(roomId, sessionId);
+        try {
+            return units.run(() -> locks.withUser(owner, () -> {
+                ReceiveOutcome outcome = commands.send(new ReceiveSession(ref.aggregateId(), roomId, sessionId, owner,
+                        creatorKey, ed25519, k.sharedHistory(), key.index(), key.toBase64(), null,
+                        directory.evidenceFor(owner, creatorKey), BackupMacCheck.MSC4048_MAC2_VALID));
+                if (outcome != null && outcome.refused()) {
+                    return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
+                }
+                return directory.session(roomId, sessionId)
+                        .<ImportResult.Entry>map(row -> new ImportResult.Imported(roomId, sessionId,
+                                SessionViews.of(row).senderData(), claim, BackupMacCheck.MSC4048_MAC2_VALID))
+                        .orElseThrow(() -> new IllegalStateException("no directory row after a restore"));
+            }));
+        } catch (RoomKeyRefusedException e) {
+            return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
+        } catch (RefusalException e) {
+            return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("restoring session {} of {} failed", sessionId, roomId, e);
+            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INTERNAL_ERROR,
+                    "internal error: this session could not be stored");
+        }
     }
 
     /**
@@ -206,12 +290,14 @@ public class ImportIntake {
         } catch (PayloadRejectedException e) {
             throw new RefusalException(RefusalCode.of(e.reason()), e.getMessage());
         }
+        OwnDeviceForwards.requireOwnCrossSignedDevice(directory, payload, ownDevice);
         List<String> chain = new ArrayList<>();
         payload.forwardingChain().forEach(k -> chain.add(k.toBase64()));
         chain.add(payload.forwarderCurve25519().toBase64());
         Run run = new Run(ImportSource.FORWARDED, 1, ImportProgress.NONE);
         run.add(importOne(run.source, payload.roomId(), payload.sessionId(), payload.claimedSenderKey().toBase64(),
-                payload.claimedSenderEd25519().toBase64(), chain, payload.sharedHistory(), payload.sessionKey()));
+                payload.claimedSenderEd25519().toBase64(), chain, payload.sharedHistory(), payload.sessionKey(),
+                null, null));
         return run.finish();
     }
 
@@ -227,7 +313,7 @@ public class ImportIntake {
                 run.add(importOne(run.source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
                         k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
                         k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
-                        k.sharedHistory(), k.sessionKey()));
+                        k.sharedHistory(), k.sessionKey(), SenderClaims.read(k.raw()), null));
             } else {
                 ExportedRoomKey.Rejected rejected = (ExportedRoomKey.Rejected) entry;
                 JsonNode room = batch.get(entry.index()).path("room_id");
@@ -241,7 +327,8 @@ public class ImportIntake {
 
     /** One session: its key must be a v1 export whose signing key is the session id; then the aggregate merges. */
     private ImportResult.Entry importOne(ImportSource source, String roomId, String sessionId, String claimedSenderKey,
-                             String claimedEd25519, List<String> chain, boolean sharedHistory, String sessionKey) {
+                             String claimedEd25519, List<String> chain, boolean sharedHistory, String sessionKey,
+                             ImportClaim claim, BackupMacCheck backupMac) {
         if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
             return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_INPUT,
                     "room_id must be a Matrix room id (starting with '!', at most 255 characters)");
@@ -263,13 +350,15 @@ public class ImportIntake {
             // of them, retried, never a failed session (ADR 0009).
             return units.run(() -> {
                 ReceiveOutcome outcome = commands.send(new ImportSession(ref.aggregateId(), roomId, sessionId,
-                        source, claimedSenderKey, claimedEd25519, chain, sharedHistory, key.index(), key.toBase64()));
+                        source, claimedSenderKey, claimedEd25519, chain, sharedHistory, key.index(), key.toBase64(),
+                        claim, backupMac));
                 if (outcome != null && outcome.refused()) {
                     return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
                 }
+                decideFromClaim(ref, claim, claimedSenderKey);
                 return directory.session(roomId, sessionId)
                         .<ImportResult.Entry>map(row -> new ImportResult.Imported(roomId, sessionId,
-                                SessionViews.of(row).senderData()))
+                                SessionViews.of(row).senderData(), claim, backupMac))
                         .orElseThrow(() -> new IllegalStateException("no directory row after an import"));
             });
         } catch (RefusalException e) {
@@ -280,6 +369,27 @@ public class ImportIntake {
             return new ImportResult.Failed(roomId, sessionId, RefusalCode.INTERNAL_ERROR,
                     "internal error: this session could not be stored");
         }
+    }
+
+    /**
+     * An import whose claim names its owner is compared at once with that owner's stored devices, as a
+     * room key is decided from local knowledge on arrival; the background fetches the owner's keys later
+     * ({@code KeysQuerySaga}) for what is not stored yet. Only for the session the import created.
+     */
+    private void decideFromClaim(SessionRef ref, ImportClaim claim, String claimedSenderKey) {
+        if (claim == null || claim.userId() == null || claimedSenderKey == null) {
+            return;
+        }
+        String owner = claim.userId();
+        locks.withUser(owner, () -> {
+            directory.session(ref.roomId(), ref.sessionId())
+                    .filter(row -> row.isImported() && owner.equals(row.getClaimedSender()) && !row.isDiscarded())
+                    .filter(row -> directory.devicesOf(owner).stream()
+                            .anyMatch(d -> claimedSenderKey.equals(d.getCurve25519())))
+                    .ifPresent(row -> commands.send(new RedecideSenderData(row.getAggregateId(),
+                            directory.evidenceFor(owner, claimedSenderKey), Trigger.IMPORT_CLAIM)));
+            return null;
+        });
     }
 
     /** One import in progress: results, progress reports and the throughput log line. */

@@ -4,6 +4,8 @@ import io.keytrail.errors.RefusalCode;
 
 import java.util.List;
 
+import io.keytrail.session.BackupMacCheck;
+import io.keytrail.session.ImportClaim;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -17,7 +19,6 @@ public record ImportResult(List<Imported> imported, List<Failed> failed) {
         failed = List.copyOf(failed);
     }
 
-    /** A session of the input that we hold now (new, merged, or kept as it was). */
     /** The outcome of one session of the input. */
     public sealed interface Entry permits Imported, Failed {
         String roomId();
@@ -25,7 +26,18 @@ public record ImportResult(List<Imported> imported, List<Failed> failed) {
         String sessionId();
     }
 
-    public record Imported(String roomId, String sessionId, SenderData senderData) implements Entry {
+    /**
+     * A session of the input that we hold now.
+     *
+     * @param claim     who the entry claims created it (a Keytrail export or backup), or null: never sender data
+     * @param backupMac what a backup entry's MSC4048 {@code mac2} said, or null when it had none (ADR 0018);
+     *                  {@code MSC4048_MAC2_INVALID} is reported here and in the session's import event
+     */
+    public record Imported(String roomId, String sessionId, SenderData senderData, ImportClaim claim,
+                           BackupMacCheck backupMac) implements Entry {
+        public Imported(String roomId, String sessionId, SenderData senderData) {
+            this(roomId, sessionId, senderData, null, null);
+        }
     }
 
     /**
@@ -33,6 +45,11 @@ public record ImportResult(List<Imported> imported, List<Failed> failed) {
      * element was too malformed to name one; {@code message} says which element and why, never a secret.
      */
     public record Failed(String roomId, String sessionId, RefusalCode code, String message) implements Entry {
+    }
+
+    /** Backup entries whose {@code mac2} did not verify (restored legacy, and reported). */
+    public long badBackupMacs() {
+        return imported.stream().filter(i -> i.backupMac() == BackupMacCheck.MSC4048_MAC2_INVALID).count();
     }
 
     public int total() {

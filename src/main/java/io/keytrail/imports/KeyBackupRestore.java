@@ -3,6 +3,7 @@ package io.keytrail.imports;
 import io.keytrail.crypto.backup.BackupCipher;
 import io.keytrail.crypto.backup.BackupDecryptionException;
 import io.keytrail.crypto.backup.BackupDecryptionKey;
+import io.keytrail.crypto.backup.BackupMac2;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,11 +54,17 @@ public final class KeyBackupRestore {
         String roomId();
     }
 
-    /** A decrypted session; the three numbers are the server's metadata, not authenticated. */
+    /**
+     * A decrypted session; the three numbers are the server's metadata, not authenticated.
+     *
+     * @param mac2 what the entry's MSC4048 {@code mac2} says ({@link BackupMac2}): only a
+     *             {@link BackupMac2.Check#VALID} entry was written by a holder of the backup key
+     */
     public record Restored(String roomId, String sessionId, long firstMessageIndex, long forwardedCount,
-            boolean isVerified, ExportedRoomKey key) implements Result {
+            boolean isVerified, ExportedRoomKey key, BackupMac2.Check mac2) implements Result {
         public Restored {
             Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(mac2, "mac2");
         }
     }
 
@@ -79,6 +86,7 @@ public final class KeyBackupRestore {
             throw new MatrixFormatException("rooms: a GET /room_keys/keys response must have a \"rooms\" object");
         }
         List<Result> results = new ArrayList<>();
+        byte[] macKey = BackupMac2.macKey(key);
         for (Iterator<Map.Entry<String, JsonNode>> it = rooms.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> room = it.next();
             JsonNode sessions = room.getValue().path("sessions");
@@ -89,13 +97,14 @@ public final class KeyBackupRestore {
             }
             for (Iterator<Map.Entry<String, JsonNode>> s = sessions.fields(); s.hasNext();) {
                 Map.Entry<String, JsonNode> session = s.next();
-                results.add(restoreOne(room.getKey(), session.getKey(), session.getValue(), key));
+                results.add(restoreOne(room.getKey(), session.getKey(), session.getValue(), key, macKey));
             }
         }
         return results;
     }
 
-    private static Result restoreOne(String roomId, String sessionId, JsonNode keyBackupData, BackupDecryptionKey key) {
+    private static Result restoreOne(String roomId, String sessionId, JsonNode keyBackupData, BackupDecryptionKey key,
+                                     byte[] macKey) {
         try {
             if (!keyBackupData.isObject()) {
                 throw new EntryException(Failure.MALFORMED_ENTRY, "KeyBackupData must be a JSON object");
@@ -123,7 +132,9 @@ public final class KeyBackupRestore {
             } catch (MatrixFormatException e) {
                 throw new EntryException(Failure.INVALID_SESSION, e.getMessage());
             }
-            return new Restored(roomId, sessionId, firstMessageIndex, forwardedCount, verified.booleanValue(), roomKey);
+            BackupMac2.Check mac2 = BackupMac2.check(keyBackupData.get("session_data"), macKey);
+            return new Restored(roomId, sessionId, firstMessageIndex, forwardedCount, verified.booleanValue(), roomKey,
+                    mac2);
         } catch (EntryException e) {
             return new Failed(roomId, Optional.of(sessionId), e.failure, e.getMessage());
         }

@@ -1,5 +1,11 @@
 package io.keytrail.imports;
 
+import io.keytrail.crypto.backup.BackupCipher;
+import io.keytrail.crypto.backup.BackupDecryptionKey;
+import io.keytrail.crypto.backup.BackupMac2;
+import io.keytrail.crypto.backup.InvalidBackupKeyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.keytrail.directory.JsonText;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
@@ -140,7 +146,77 @@ public class KeyExportService {
         ExportedRoomKey key = new ExportedRoomKey(ExportedRoomKey.MEGOLM_V1, row.getRoomId(), row.getSessionId(),
                 Curve25519PublicKey.parse(row.getSenderKey()), claimedEd25519(row), chain(row), sessionKey,
                 row.isSharedHistory(), JsonNodeFactory.instance.objectNode());
-        return Optional.of(key.toJson());
+        // Who created it, as we decided (ADR 0018): other clients ignore the namespaced fields.
+        return Optional.of(SenderClaims.write(key.toJson(), row));
+    }
+
+    /** A key backup's body and how many sessions it holds; the body is the {@code /room_keys/keys} shape. */
+    public record WrittenBackup(ObjectNode body, int sessionCount) {
+        @Override
+        public String toString() {
+            return "WrittenBackup[" + sessionCount + " sessions]";
+        }
+    }
+
+    /**
+     * Writes the chosen sessions as a server-side key backup ({@code m.megolm_backup.v1.curve25519-aes-sha2})
+     * for the backup whose private key is {@code decryptionKey}: the body of {@code PUT /room_keys/keys}
+     * (and of what {@code GET} answers), {@code {"rooms":{room:{"sessions":{id:KeyBackupData}}}}}.
+     *
+     * <p>Each entry carries an MSC4048 {@code mac2} ({@link BackupMac2}; the private key is needed to
+     * derive its MAC key) and, encrypted, our sender data ({@link SenderClaims}) and
+     * {@code org.matrix.msc4048.authenticated}: true for a session received over Olm (or restored with a
+     * valid {@code mac2}), false for a legacy import, whose creator we never authenticated (ADR 0018).
+     */
+    public WrittenBackup backup(String decryptionKey, Selection selection) {
+        BackupDecryptionKey key;
+        try {
+            key = BackupDecryptionKey.parse(decryptionKey);
+        } catch (InvalidBackupKeyException e) {
+            throw RefusalException.invalidInput("decryption_key: " + e.getMessage());
+        }
+        byte[] macKey = BackupMac2.macKey(key);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode rooms = body.putObject("rooms");
+        Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
+        int count = 0;
+        Page<SessionRow> page;
+        int number = 0;
+        do {
+            page = sessions.findAll(PageRequest.of(number++, PAGE, Sort.by("position")));
+            for (SessionRow row : page) {
+                if (row.isDiscarded() || !selection.includes(row)) {
+                    continue;
+                }
+                Optional<JsonNode> exported = exportedKey(row);
+                if (exported.isEmpty()) {
+                    continue;
+                }
+                ObjectNode data = (ObjectNode) exported.get();
+                // BackedUpSessionData has no room or session id: the map keys carry them.
+                data.remove("room_id");
+                data.remove("session_id");
+                data.put(BackupMac2.UNSTABLE_AUTHENTICATED, !row.isLegacy());
+                ObjectNode entry = JsonNodeFactory.instance.objectNode();
+                entry.put("first_message_index", row.getFirstKnownIndex());
+                entry.put("forwarded_count", row.isImported() ? 1 : 0);
+                entry.put("is_verified", false);
+                entry.set("session_data", BackupMac2.sign(BackupCipher.encrypt(data.toString(), key.publicKey(), random),
+                        macKey));
+                JsonNode room = rooms.get(row.getRoomId());
+                ObjectNode roomSessions = room == null ? rooms.putObject(row.getRoomId()).putObject("sessions")
+                        : (ObjectNode) room.get("sessions");
+                roomSessions.set(row.getSessionId(), entry);
+                missing.remove(row.getSessionId());
+                count++;
+            }
+        } while (page.hasNext());
+        if (!missing.isEmpty()) {
+            throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + String.join(", ", missing)
+                    + " to back up (unknown, discarded, or its stored key shredded)");
+        }
+        log.info("wrote a key backup of {} sessions (with MSC4048 mac2)", count);
+        return new WrittenBackup(body, count);
     }
 
     private static Optional<Ed25519PublicKey> claimedEd25519(SessionRow row) {

@@ -22,6 +22,7 @@ import io.keytrail.identity.IdentityCommands.AbandonKeysQuery;
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
+import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.SenderData;
 
@@ -84,6 +85,30 @@ public class KeysQuerySaga {
         } else {
             identityWanted = true;
         }
+        if (!inFlight && dueDeadlineId == null) {
+            query(lane, deadlines, clock);
+        }
+    }
+
+    /**
+     * An imported session whose Keytrail export or backup names its owner (ADR 0018): fetch that user's
+     * keys, exactly as for a session from an unknown device, so the claimed device can be compared with
+     * the session's claimed keys. An import without a claim has no {@code claimedSender}: its saga ends at once.
+     */
+    @StartSaga
+    @SagaEventHandler(associationProperty = "claimedSender", keyName = USER)
+    public void on(SessionImported e, KeyQueries lane, DeadlineManager deadlines, Clock clock) {
+        userId = e.claimedSender();
+        if (userId == null) {
+            // Axon starts a saga even when the association value is null: end it at once, it has no user.
+            SagaLifecycle.end();
+            return;
+        }
+        if (!lane.enabled() || e.claimedSenderKey() == null) {
+            endIfIdle();
+            return;
+        }
+        missingCurveKeys.add(e.claimedSenderKey());
         if (!inFlight && dueDeadlineId == null) {
             query(lane, deadlines, clock);
         }

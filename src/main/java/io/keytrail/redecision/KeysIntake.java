@@ -146,7 +146,8 @@ public class KeysIntake implements KeysQueryRecorder {
         // A device that relies on a refused SSK is in the evidence with that standing: the session's own
         // decision discards it (with the refused key as evidence) or keeps it (already cross-signed).
         for (SessionRow row : changes.track(directory.sessionsBelowSenderUnverified(curveKeys))) {
-            if (userId.equals(row.getSender())) {
+            // An import is looked at for the owner its claim names (ADR 0018); without a claim, never.
+            if (userId.equals(row.getSender() != null ? row.getSender() : row.getClaimedSender())) {
                 commands.send(new RedecideSenderData(row.getAggregateId(),
                         directory.evidenceFor(userId, row.getSenderKey()), Trigger.DEVICE_KEYS_FETCHED));
             }

@@ -127,7 +127,7 @@ public class MegolmSession {
                     cmd.claimedEd25519(),
                     cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : state.firstKnownIndex(), sealed,
                     offered.offered(), offered.rule(),
-                    cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
+                    cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()), cmd.authenticatedBy()));
             return;
         }
         // TAKE_NEW also covers an equal ratchet with more trust, and a better ratchet with equal trust:
@@ -148,9 +148,12 @@ public class MegolmSession {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ReceiveOutcome handle(ImportSession cmd, SessionKeyVault vault) {
         if (!state.exists()) {
+            ImportClaim claim = cmd.claim();
             apply(new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(), cmd.claimedSenderKey(),
                     cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
-                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), Rule.IMPORTED));
+                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), Rule.IMPORTED,
+                    claim == null ? null : claim.userId(), claim == null ? null : claim.senderData(),
+                    cmd.backupMac()));
             return ReceiveOutcome.ACCEPTED;
         }
         if (state.discarded()) {
@@ -192,7 +195,7 @@ public class MegolmSession {
     private static SessionReceived received(ReceiveSession cmd, String sealed, SenderData data, Rule rule) {
         return new SessionReceived(cmd.roomId(), cmd.sessionId(), cmd.sender(), cmd.senderKey(),
                 cmd.claimedEd25519(), cmd.sharedHistory(), cmd.firstKnownIndex(), sealed, data, rule,
-                cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()));
+                cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()), cmd.authenticatedBy());
     }
 
     @CommandHandler
@@ -201,7 +204,7 @@ public class MegolmSession {
             return;
         }
         DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(state.senderDeviceKeys());
-        Decision decision = SenderDataFinder.decide(evidence.toEvidence(state.sender(), state.senderKey(),
+        Decision decision = SenderDataFinder.decide(evidence.toEvidence(state.decisionUser(), state.senderKey(),
                 state.claimedEd25519(), state.imported()));
         SenderDataChange.Action action = SenderDataChange.onRedecision(state.senderData(), decision);
         if (action instanceof SenderDataChange.Record r) {

@@ -16,11 +16,22 @@ public final class SessionCommands {
      *
      * @param exportedSessionKey the session in export format at {@code firstKnownIndex}; secret, sealed
      *                           by the aggregate before it is stored
+     * @param authenticatedBy    null for a room key over Olm; {@code MSC4048_MAC2_VALID} for a backup entry
+     *                           whose {@code mac2} verified, decided as if received over Olm (ADR 0018)
      */
     public record ReceiveSession(@TargetAggregateIdentifier String id, String roomId, String sessionId,
                                  String sender, String senderKey, String claimedEd25519, boolean sharedHistory,
                                  long firstKnownIndex, String exportedSessionKey, ObjectNode senderDeviceKeys,
-                                 DecisionEvidence evidence) {
+                                 DecisionEvidence evidence, BackupMacCheck authenticatedBy) {
+
+        /** A room key over Olm (the Olm session authenticated its creator). */
+        public ReceiveSession(String id, String roomId, String sessionId, String sender, String senderKey,
+                              String claimedEd25519, boolean sharedHistory, long firstKnownIndex,
+                              String exportedSessionKey, ObjectNode senderDeviceKeys, DecisionEvidence evidence) {
+            this(id, roomId, sessionId, sender, senderKey, claimedEd25519, sharedHistory, firstKnownIndex,
+                    exportedSessionKey, senderDeviceKeys, evidence, null);
+        }
+
         @Override
         public String toString() {
             return "ReceiveSession[" + id + ", sender=" + sender + "]";
@@ -34,10 +45,22 @@ public final class SessionCommands {
      * @param source             where the session came from
      * @param forwardingChain    curve25519 keys of the devices that forwarded it, oldest first
      * @param exportedSessionKey the session in export format; secret, sealed by the aggregate
+     * @param claim              who a Keytrail export or backup says created it (a claim), or null
+     * @param backupMac          what a backup entry's MSC4048 {@code mac2} said, or null (none, or not a backup)
      */
     public record ImportSession(@TargetAggregateIdentifier String id, String roomId, String sessionId, ImportSource source,
                                 String claimedSenderKey, String claimedEd25519, java.util.List<String> forwardingChain,
-                                boolean sharedHistory, long firstKnownIndex, String exportedSessionKey) {
+                                boolean sharedHistory, long firstKnownIndex, String exportedSessionKey,
+                                ImportClaim claim, BackupMacCheck backupMac) {
+
+        /** An import without a claimed owner and without a backup MAC (files from other clients). */
+        public ImportSession(String id, String roomId, String sessionId, ImportSource source, String claimedSenderKey,
+                             String claimedEd25519, java.util.List<String> forwardingChain, boolean sharedHistory,
+                             long firstKnownIndex, String exportedSessionKey) {
+            this(id, roomId, sessionId, source, claimedSenderKey, claimedEd25519, forwardingChain, sharedHistory,
+                    firstKnownIndex, exportedSessionKey, null, null);
+        }
+
         @Override
         public String toString() {
             return "ImportSession[" + id + ", source=" + source + "]";

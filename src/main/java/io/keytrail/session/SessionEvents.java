@@ -2,6 +2,7 @@ package io.keytrail.session;
 
 import org.axonframework.serialization.Revision;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.keytrail.crypto.megolm.RatchetComparison;
@@ -25,17 +26,53 @@ public final class SessionEvents {
     public record SessionReceived(String roomId, String sessionId, String sender, String senderKey,
                                   String claimedEd25519, boolean sharedHistory, long firstKnownIndex,
                                   String sealedSessionKey, SenderData senderData, Rule rule,
-                                  DecisionEvidence evidence) {
+                                  DecisionEvidence evidence,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) BackupMacCheck authenticatedBy) {
+
+        /**
+         * A room key over Olm. {@code authenticatedBy} is set only for a key-backup entry whose MSC4048
+         * {@code mac2} verified (ADR 0018); it is not written when null, so other events are stored as before.
+         */
+        public SessionReceived(String roomId, String sessionId, String sender, String senderKey, String claimedEd25519,
+                               boolean sharedHistory, long firstKnownIndex, String sealedSessionKey,
+                               SenderData senderData, Rule rule, DecisionEvidence evidence) {
+            this(roomId, sessionId, sender, senderKey, claimedEd25519, sharedHistory, firstKnownIndex,
+                    sealedSessionKey, senderData, rule, evidence, null);
+        }
     }
 
     /**
      * A session imported from an export file, a key backup or a forward. {@code claimedSenderKey},
-     * {@code claimedEd25519} and {@code forwardingChain} are claims nobody authenticated, recorded as such.
+     * {@code claimedEd25519} and {@code forwardingChain} are claims nobody authenticated, recorded as such;
+     * so are {@code claimedSender} and {@code claimedSenderData}, the owner a Keytrail export or backup
+     * names (ADR 0018). {@code backupMac} reports a backup entry's MSC4048 {@code mac2} that did not
+     * verify, or one that verified on an entry its writer marked unauthenticated.
      */
     @Revision("1")
     public record SessionImported(String roomId, String sessionId, ImportSource source, String claimedSenderKey,
                                   String claimedEd25519, java.util.List<String> forwardingChain, boolean sharedHistory,
-                                  long firstKnownIndex, String sealedSessionKey, SenderData senderData, Rule rule) {
+                                  long firstKnownIndex, String sealedSessionKey, SenderData senderData, Rule rule,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) String claimedSender,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) SenderData claimedSenderData,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) BackupMacCheck backupMac) {
+
+        /**
+         * An import without a claimed owner or backup MAC. The three later fields (ADR 0018) are optional and
+         * not written when null, so imports from other clients are stored exactly as before (revision 1).
+         */
+        public SessionImported(String roomId, String sessionId, ImportSource source, String claimedSenderKey,
+                               String claimedEd25519, java.util.List<String> forwardingChain, boolean sharedHistory,
+                               long firstKnownIndex, String sealedSessionKey, SenderData senderData, Rule rule) {
+            this(roomId, sessionId, source, claimedSenderKey, claimedEd25519, forwardingChain, sharedHistory,
+                    firstKnownIndex, sealedSessionKey, senderData, rule, null, null, null);
+        }
+
+        /** The import's claimed owner ({@code claimedSender} and {@code claimedSenderData}), or null. */
+        @JsonIgnore
+        public ImportClaim claim() {
+            return claimedSender == null && claimedSenderData == null ? null
+                    : new ImportClaim(claimedSender, claimedSenderData);
+        }
     }
 
     /**

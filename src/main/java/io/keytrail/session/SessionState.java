@@ -25,15 +25,34 @@ import io.keytrail.trust.SenderData;
  * @param forwardingChain  curve25519 keys of the devices that forwarded an imported session; empty otherwise
  * @param sealedSessionKey the earliest known ratchet, sealed ({@link SessionKeyVault})
  * @param discarded        the session can no longer be trusted (tampering, a proven key mismatch)
+ * @param claim            an imported session's claimed owner (a Keytrail export or backup), or null
  */
 public record SessionState(String aggregateId, String roomId, String sessionId, String sender, String senderKey,
                            String claimedEd25519, ObjectNode senderDeviceKeys, boolean imported,
                            boolean sharedHistory, List<String> forwardingChain, long firstKnownIndex,
-                           String sealedSessionKey, SenderData senderData, boolean discarded) {
+                           String sealedSessionKey, SenderData senderData, boolean discarded, ImportClaim claim) {
 
     /** Before the first event: no session. */
     public static final SessionState NONE = new SessionState(null, null, null, null, null, null, null, false, false,
-            List.of(), 0, null, null, false);
+            List.of(), 0, null, null, false, null);
+
+    /** A state without an import claim. */
+    public SessionState(String aggregateId, String roomId, String sessionId, String sender, String senderKey,
+                        String claimedEd25519, ObjectNode senderDeviceKeys, boolean imported, boolean sharedHistory,
+                        List<String> forwardingChain, long firstKnownIndex, String sealedSessionKey,
+                        SenderData senderData, boolean discarded) {
+        this(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, senderDeviceKeys, imported,
+                sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, senderData, discarded, null);
+    }
+
+    /**
+     * Whose devices and identity a decision about this session looks at: the user Olm authenticated, or,
+     * for an import, the owner its claim names (ADR 0018: the claim chooses whose keys to fetch and
+     * compare, it never proves anything by itself). Null when neither is known.
+     */
+    public String decisionUser() {
+        return sender != null ? sender : claim == null ? null : claim.userId();
+    }
 
     public SessionState {
         forwardingChain = forwardingChain == null ? List.of() : List.copyOf(forwardingChain);
@@ -60,7 +79,7 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
         if (event instanceof SessionImported e) {
             return new SessionState(new SessionRef(e.roomId(), e.sessionId()).aggregateId(), e.roomId(),
                     e.sessionId(), null, e.claimedSenderKey(), e.claimedEd25519(), null, true, e.sharedHistory(),
-                    e.forwardingChain(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false);
+                    e.forwardingChain(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false, e.claim());
         }
         if (!exists()) {
             return this;
@@ -71,12 +90,12 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
         if (event instanceof RatchetImproved e) {
             return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
                     senderDeviceKeys, imported, sharedHistory, forwardingChain, e.firstKnownIndex(),
-                    e.sealedSessionKey(), senderData, discarded);
+                    e.sealedSessionKey(), senderData, discarded, claim);
         }
         if (event instanceof SessionDiscarded) {
             return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
                     senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey,
-                    senderData, true);
+                    senderData, true, claim);
         }
         return this;
     }
@@ -101,6 +120,6 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
 
     private SessionState withSenderData(SenderData next) {
         return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, senderDeviceKeys,
-                imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, next, discarded);
+                imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, next, discarded, claim);
     }
 }

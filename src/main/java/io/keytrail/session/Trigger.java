@@ -12,5 +12,7 @@ public enum Trigger {
     /** The local user verified the master key the session recorded. */
     VERIFY_MASTER_KEY,
     /** The local user withdrew their verification of the creator's identity. */
-    VERIFICATION_WITHDRAWN
+    VERIFICATION_WITHDRAWN,
+    /** An imported session's claim named its owner (ADR 0018), whose keys were already stored. */
+    IMPORT_CLAIM
 }

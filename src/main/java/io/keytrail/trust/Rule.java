@@ -49,7 +49,13 @@ public enum Rule {
      * The local user verified exactly the MSK a {@code SenderUnverified} or {@code VerificationViolation}
      * session recorded: {@code SenderVerified} (design 9.3).
      */
-    MSK_VERIFIED("");
+    MSK_VERIFIED(""),
+    /**
+     * K3: an imported session whose claimed owner (a Keytrail export's or backup's claim, ADR 0018) has a
+     * device with exactly the session's claimed curve25519 and ed25519 keys: {@code DeviceInfo{legacy=true}}.
+     * The device is named, the session stays legacy: the claim matched, nothing proved it.
+     */
+    IMPORTED_CLAIMED_DEVICE("K3");
 
     private final String step;
 

@@ -24,7 +24,9 @@ import io.keytrail.matrix.SignatureCheck;
  *      otherwise (the slow lane starts) --- UnknownDevice{legacy=false}                NO_DEVICE
  *    Steps K3-K8 run for each candidate; the most trusted answer wins, except that a rejection or
  *    evidence of tampering from any candidate wins over everything (we fail closed).
- * K3 Imported session? --------------------- UnknownDevice{legacy=true, owner_check_failed=true}
+ * K3 Imported session (the candidate is a device of the import's claimed owner)?
+ *      device keys = the claimed keys, not tainted --- DeviceInfo{legacy=true}         IMPORTED_CLAIMED_DEVICE
+ *      otherwise --------------------------- UnknownDevice{legacy=true, owner_check_failed=true}
  *                                                                                      IMPORTED_NOT_OWNER
  * K4 Device ed25519 = claimed ed25519 and device curve25519 = Olm sender key?
  *      no ----------------------------------- Rejected MISMATCHED_IDENTITY_KEYS       OWNER_CHECK_MISMATCH
@@ -102,9 +104,18 @@ public final class SenderDataFinder {
     }
 
     private static Decision decideFor(DeviceKeys device, Evidence evidence) {
-        // K3: an import's creator keys are claims nobody authenticated, so no device can own it.
+        // K3: an import's creator keys are claims nobody authenticated, so no device is ever proven its owner.
+        // A device of the claimed owner (ADR 0018) with exactly the claimed keys is named, and the session
+        // stays legacy: the claim matched a real device, which is all an unauthenticated claim can show.
+        // A device whose cross-signing rests on refused material is never named (nor is it tampering: the
+        // import's claims prove nothing about it either way).
         if (evidence.imported()) {
-            return decided(new SenderData.UnknownDevice(true, true), Rule.IMPORTED_NOT_OWNER, device);
+            boolean matchesClaim = device.ed25519().equals(evidence.claimedEd25519())
+                    && device.curve25519().equals(evidence.olmSenderKey())
+                    && !evidence.standingOf(device).map(DeviceStanding::tainted).orElse(false);
+            return matchesClaim
+                    ? decided(new SenderData.DeviceInfo(device.json(), true), Rule.IMPORTED_CLAIMED_DEVICE, device)
+                    : decided(new SenderData.UnknownDevice(true, true), Rule.IMPORTED_NOT_OWNER, device);
         }
         // K4: the Olm layer authenticated only the curve key; a device whose ed25519 differs from the
         // claimed one would let its owner vouch for a session someone else created.

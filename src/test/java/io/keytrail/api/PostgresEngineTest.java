@@ -75,4 +75,37 @@ class PostgresEngineTest {
         assertThat(decrypted.plaintext().path("content").path("body").asText()).isEqualTo("hi");
         assertThat(decrypted.senderDevice()).isEqualTo("PHONE");
     }
+
+    @Test
+    void backupWrittenWithMac2AndClaims_restoresOnPostgres_withTheClaimColumnsReadBack() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        TestAccount alice = TestAccount.create("@alice-" + run + ":pg.test", "alice-" + run, "PHONE");
+        OwnDevice me = TestAccount.create("@me-" + run + ":pg.test", "me-" + run, "ME").ownDevice("ME");
+        String room = "!room-" + run + ":pg.test";
+        OutboundGroupSession megolm = OutboundGroupSession.create(new SecureRandom());
+        keytrail.recordKeysQuery(KeysQueryBody.of(alice));
+        keytrail.receiveRoomKey(alice.userId(), alice.device("PHONE").curve25519().toBase64(),
+                alice.roomKeyPlaintext("PHONE", me, room, megolm.sessionId(), megolm.sessionKey().toBase64(),
+                        Optional.empty()), Optional.of(me));
+        io.keytrail.crypto.backup.BackupDecryptionKey key =
+                io.keytrail.crypto.backup.BackupDecryptionKey.generate(new SecureRandom());
+        var backup = keytrail.writeBackup(key.toBase64(),
+                io.keytrail.imports.KeyExportService.selection(java.util.List.of(room), java.util.List.of()));
+        // The same entry, its mac2 removed: a legacy import in another room that keeps the claim.
+        String otherRoom = "!other-" + run + ":pg.test";
+        ObjectNode body = backup.body().deepCopy();
+        ObjectNode rooms = (ObjectNode) body.get("rooms");
+        ObjectNode entry = (ObjectNode) rooms.remove(room);
+        rooms.set(otherRoom, entry);
+        ((ObjectNode) entry.path("sessions").path(megolm.sessionId()).path("session_data"))
+                .remove(io.keytrail.crypto.backup.BackupMac2.UNSTABLE_FIELD);
+
+        var restored = keytrail.importBackup(key.toBase64(), body, null);
+
+        assertThat(restored.failed()).isEmpty();
+        var view = keytrail.session(otherRoom, megolm.sessionId()).orElseThrow();
+        assertThat(view.senderData().legacySession()).isTrue();
+        assertThat(view.claim().userId()).isEqualTo(alice.userId());
+        assertThat(view.claim().senderData()).isInstanceOf(SenderData.SenderUnverified.class);
+    }
 }

@@ -28,6 +28,8 @@ import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
 import io.keytrail.lanes.KeysQuerySaga.QueryDue;
 import io.keytrail.lanes.KeysQuerySaga.QueryTimeout;
 import io.keytrail.session.DecisionEvidence;
+import io.keytrail.session.ImportSource;
+import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.SenderData;
 
@@ -87,6 +89,28 @@ class KeysQuerySagaTest {
     void crossSignedSessionStartsNothing() {
         fixture.givenNoPriorActivity()
                 .whenPublishingA(session(new SenderData.SenderUnverified(null), CURVE_1, null))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
+        assertThat(lane.requests).isEmpty();
+    }
+
+    @Test
+    void importClaimingAnOwnerStartsTheSagaForTheClaimedUser_andItsDeviceEndsIt() {
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(claimedImport(ALICE, CURVE_1))
+                .expectActiveSagas(1)
+                .expectAssociationWith(KeysQuerySaga.USER, ALICE)
+                .expectScheduledDeadline(RESPONSE_TIMEOUT, new QueryTimeout(ALICE, 1));
+        assertThat(lane.requests).containsExactly(ALICE + "#1");
+        fixture.givenAPublished(claimedImport(ALICE, CURVE_1))
+                .whenPublishingA(fetched(fixture.currentTime(), "PHONE", CURVE_1))
+                .expectActiveSagas(0);
+    }
+
+    @Test
+    void importWithoutAClaimStartsNothing() {
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(claimedImport(null, CURVE_1))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines();
         assertThat(lane.requests).isEmpty();
@@ -274,6 +298,12 @@ class KeysQuerySagaTest {
                 .expectActiveSagas(0)
                 .expectNoDispatchedCommands();
         assertThat(lane.requests).containsExactly(ALICE + "#1");
+    }
+
+    private static SessionImported claimedImport(String claimedUser, String curveKey) {
+        return new SessionImported("!room:example.org", "imported-" + curveKey, ImportSource.KEY_EXPORT, curveKey,
+                "claimedEd25519", java.util.List.of(), false, 0, "sealed", SenderData.legacy(), Rule.IMPORTED,
+                claimedUser, null, null);
     }
 
     private static SessionReceived unknownDevice(String curveKey) {

@@ -11,7 +11,8 @@ class VocabularyTest {
     @Test
     void triggerNames_areTheStoredStrings() {
         assertThat(Arrays.stream(Trigger.values()).map(Trigger::name)).containsExactly(
-                "RE_RECEIPT", "DEVICE_KEYS_FETCHED", "VERIFY_MASTER_KEY", "VERIFICATION_WITHDRAWN");
+                "RE_RECEIPT", "DEVICE_KEYS_FETCHED", "VERIFY_MASTER_KEY", "VERIFICATION_WITHDRAWN",
+                "IMPORT_CLAIM");
     }
 
     @Test

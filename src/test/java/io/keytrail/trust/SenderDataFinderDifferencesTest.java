@@ -47,14 +47,18 @@ class SenderDataFinderDifferencesTest {
     }
 
     @Test
-    void importedSessionWhoseClaimedDeviceShowsUp_keepsItsLegacyFlag() {
-        Decision decision = SenderDataFinder.decide(imported(PHONE, List.of(PHONE.signedBy(ALICE_ID.ssk())),
-                Optional.of(ALICE_ID.verified())));
+    void importedSessionWhoseClaimedDeviceShowsUp_isNamedButKeepsItsLegacyFlag() {
+        // ADR 0018: the claimed owner's device with exactly the claimed keys is named (DeviceInfo), never
+        // trusted more: legacy_session stays true (upstream writes false, reference 7.1).
+        DeviceKeys device = PHONE.signedBy(ALICE_ID.ssk());
+        Decision decision = SenderDataFinder.decide(imported(PHONE, List.of(device), Optional.of(ALICE_ID.verified())));
 
-        assertDecided(decision, new SenderData.UnknownDevice(true, true), Rule.IMPORTED_NOT_OWNER);
+        assertThat(decision.rule()).isEqualTo(Rule.IMPORTED_CLAIMED_DEVICE);
         SenderData data = ((Decision.Decided) decision).senderData();
+        assertThat(data).isInstanceOf(SenderData.DeviceInfo.class);
+        assertThat(data.legacySession()).isTrue();
         VerificationState state = VerificationStates.of(data, true, ALICE).state();
-        assertThat(state).isEqualTo(VerificationState.unverified(VerificationLevel.NONE_INSECURE_SOURCE));
+        assertThat(state).isEqualTo(VerificationState.unverified(VerificationLevel.UNSIGNED_DEVICE));
         assertThat(TrustPolicy.CROSS_SIGNED_OR_LEGACY.allows(state, data.legacySession())).isTrue();
         assertThat(TrustPolicy.CROSS_SIGNED.allows(state, data.legacySession())).isFalse();
     }
@@ -190,7 +194,7 @@ class SenderDataFinderDifferencesTest {
                 "SENDER_DEVICE_KEYS_INVALID", "NO_DEVICE", "IMPORTED_NO_DEVICE", "IMPORTED_NOT_OWNER",
                 "OWNER_CHECK_MISMATCH", "NO_OWNER_IDENTITY", "NOT_CROSS_SIGNED", "CROSS_SIGNING_SIGNATURE_INVALID",
                 "CROSS_SIGNED_VERIFIED", "CROSS_SIGNED_PREVIOUSLY_VERIFIED", "CROSS_SIGNED_UNVERIFIED",
-                "TAINTED_DEVICE", "IMPORTED", "MSK_VERIFIED");
+                "TAINTED_DEVICE", "IMPORTED", "MSK_VERIFIED", "IMPORTED_CLAIMED_DEVICE");
     }
 
     private static SenderData senderData(Evidence evidence) {
