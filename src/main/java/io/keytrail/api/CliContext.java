@@ -182,7 +182,11 @@ final class CliContext {
         Path home = dir.toAbsolutePath();
         return app.run(
                 "--spring.profiles.active=replay",
-                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                // LOB_TIMEOUT: H2 keeps every BLOB a session has read (event payloads) reachable for this long
+                // (default 5 minutes), so a tool reading the whole store would hold all of it in memory;
+                // Hibernate copies the bytes at once, so 10 s is plenty.
+                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail")
+                        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOB_TIMEOUT=10000",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
                 "--spring.sql.init.platform=h2",

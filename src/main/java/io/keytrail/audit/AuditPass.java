@@ -43,6 +43,9 @@ final class AuditPass {
     private final VerificationFold verification = new VerificationFold();
     private final Set<String> tamperingSeen = new HashSet<>();
     private long reloads;
+    /** Strings shared between aggregates' facts (user ids, device keys, rooms); cleared when it grows past this. */
+    private static final int SHARED_STRINGS = 10_000;
+    private final Map<String, String> strings = new java.util.HashMap<>();
 
     AuditPass(DecisionReverifier checks, int capacity, History history) {
         this.checks = checks;
@@ -71,6 +74,9 @@ final class AuditPass {
             if (position == null && sequence > 0) {
                 reloads++;
                 position = history.before(aggregateId, sequence);
+                if (position != null) {
+                    position = new Position(position.lastSequence(), slim(position.state()));
+                }
             }
             Long previous = position == null ? null : position.lastSequence();
             long expected = previous == null ? 0 : previous + 1;
@@ -100,16 +106,31 @@ final class AuditPass {
     /** One step of folding an aggregate's events again ({@link History}): the position after {@code message}. */
     static Position fold(Position previous, DomainEventMessage<?> message) {
         SessionState state = previous == null ? SessionState.NONE : previous.state();
-        return new Position(message.getSequenceNumber(), slim(state.apply(message.getPayload())));
+        return new Position(message.getSequenceNumber(), state.apply(message.getPayload()));
     }
 
-    /** The facts the checks read; the sealed key, device keys and forwarding chain are not kept. */
-    private static SessionState slim(SessionState s) {
-        if (!s.exists()) {
+    /**
+     * Only the facts the checks read (creator, keys, imported; the room, for {@link SessionState#exists}); the
+     * sealed key, device keys, sender data and ids are dropped, and repeated strings (one device sends many
+     * sessions) are shared. About 250 bytes per aggregate in the window.
+     */
+    private SessionState slim(SessionState s) {
+        if (s == null || !s.exists()) {
             return s;
         }
-        return new SessionState(s.aggregateId(), s.roomId(), s.sessionId(), s.sender(), s.senderKey(),
-                s.claimedEd25519(), null, s.imported(), s.sharedHistory(), List.of(), s.firstKnownIndex(), null,
-                s.senderData(), s.discarded());
+        return new SessionState(null, shared(s.roomId()), null, shared(s.sender()), shared(s.senderKey()),
+                shared(s.claimedEd25519()), null, s.imported(), s.sharedHistory(), List.of(), s.firstKnownIndex(),
+                null, null, s.discarded());
+    }
+
+    private String shared(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (strings.size() > SHARED_STRINGS) {
+            strings.clear();
+        }
+        String known = strings.putIfAbsent(value, value);
+        return known == null ? value : known;
     }
 }
