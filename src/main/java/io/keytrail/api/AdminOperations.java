@@ -18,7 +18,11 @@ import io.keytrail.errors.RefusalException;
  * admin endpoint cannot be left open to the user token by forgetting it.
  */
 class AdminOperations implements HandlerInterceptor {
-    /** Design 11: inputs, sessions, decrypt, trail, as-of. */
+    /**
+     * Design 11: inputs, sessions, decrypt, trail, as-of. A session's trail
+     * ({@code GET /api/v1/sessions/{roomId}/{sessionId}/trail}) is answered under the session pattern: the
+     * session id takes the rest of the path (ApiController).
+     */
     static final Set<String> USER_OPERATIONS = Set.of(
             "POST /api/v1/inputs",
             "POST /api/v1/decrypt",

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
+import io.keytrail.audit.SessionTrail;
 import io.keytrail.imports.KeyExportService;
 import io.keytrail.directory.SessionView;
 
@@ -40,10 +41,12 @@ public class ApiController {
     private final Keytrail keytrail;
     private final HttpLimits limits;
     private final ShutdownSignal shutdown;
+    private final SessionTrail trail;
 
     ApiController(ObjectMapper mapper, InputProcessor processor, Keytrail keytrail, HttpLimits limits,
-                  ShutdownSignal shutdown) {
+                  ShutdownSignal shutdown, SessionTrail trail) {
         this.mapper = mapper;
+        this.trail = trail;
         this.processor = processor;
         this.keytrail = keytrail;
         this.limits = limits;
@@ -215,10 +218,16 @@ public class ApiController {
     /**
      * A session's sender data. Session ids are base64 and may contain '/' and '+': send them
      * URL-encoded ({@code %2F}, {@code %2B}); a raw '/' works too, since the id takes the rest of the path.
+     * {@code …/{session_id}/trail} is the session's trail ({@link SessionTrail}): the id takes the rest of the
+     * path, so the trail is told apart by that suffix. No session id ends in {@code /trail}: an id is the
+     * 43-character unpadded base64 of an Ed25519 key, whose last character is never {@code l}.
      */
     @GetMapping("/sessions/{roomId}/{*sessionId}")
     public ResponseEntity<JsonNode> session(@PathVariable String roomId, @PathVariable String sessionId) {
         String id = sessionId.startsWith("/") ? sessionId.substring(1) : sessionId;
+        if (id.endsWith(TRAIL) && id.length() > TRAIL.length()) {
+            return trail(roomId, id.substring(0, id.length() - TRAIL.length()));
+        }
         if (id.isEmpty()) {
             throw RefusalException.invalidInput("GET /api/v1/sessions/{room_id}/{session_id}: the session id is missing");
         }
@@ -226,6 +235,14 @@ public class ApiController {
                 .<ResponseEntity<JsonNode>>map(view -> ResponseEntity.ok(sessionJson(view)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(errorBody(
                         new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + id + " in " + roomId))));
+    }
+
+    private static final String TRAIL = "/trail";
+
+    /** Every event of the session with rule, trigger and evidence in words; 404 {@code UNKNOWN_SESSION} if none. */
+    private ResponseEntity<JsonNode> trail(String roomId, String sessionId) {
+        return ResponseEntity.ok(trail.of(roomId, sessionId).orElseThrow(() ->
+                new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId)));
     }
 
     /** {@code {"room_id","session_id","sender_data","claimed_owner"?,"imported","discarded"}}, in that order. */

@@ -1,6 +1,9 @@
 package io.keytrail.api;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,6 +17,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+import io.keytrail.errors.RefusalException;
 
 
 /**
@@ -130,6 +135,47 @@ final class CliContext {
         return null;
     }
 
+    /** What a tool does with the started engine; writes its result to {@code out}, returns the exit status. */
+    @FunctionalInterface
+    interface EngineWork {
+        int run(ConfigurableApplicationContext context, PrintWriter out) throws Exception;
+    }
+
+    /**
+     * Checks {@code dir} (it must hold a store), starts the engine on it and runs {@code work} with standard
+     * output reserved for the result (anything else that prints there, such as a library, goes to standard
+     * error). A store that cannot be used is exit status 2 with one line; a failure of the engine is 1.
+     */
+    static int onStore(String command, Path dir, KeytrailCli.Io io, EngineWork work) {
+        PrintStream stdout = io.out();
+        PrintStream stderr = io.err();
+        PrintStream systemOut = System.out;
+        try {
+            check(dir, true);
+            System.setOut(stderr);
+            try (ConfigurableApplicationContext context = start(dir, command, stderr)) {
+                PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
+                try {
+                    return work.run(context, out);
+                } finally {
+                    out.flush();
+                }
+            }
+        } catch (UnusableStore e) {
+            stderr.println(command + ": " + e.getMessage());
+            return KeytrailCli.USAGE;
+        } catch (RefusalException e) {
+            stderr.println(command + ": " + e.getMessage());
+            return KeytrailCli.USAGE;
+        } catch (Exception e) {
+            stderr.println(command + ": the engine failed (store " + dir.toAbsolutePath() + "): " + e);
+            e.printStackTrace(stderr);
+            return KeytrailCli.ENGINE_FAILED;
+        } finally {
+            System.setOut(systemOut);
+        }
+    }
+
     /**
      * The settings go in as command-line arguments, the highest precedence, so that neither
      * keytrail-service.yml nor the environment (a profile, database credentials, a homeserver) can point a
@@ -142,7 +188,11 @@ final class CliContext {
         Path home = dir.toAbsolutePath();
         return app.run(
                 "--spring.profiles.active=replay",
-                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                // LOB_TIMEOUT: H2 keeps every BLOB a session has read (event payloads) reachable for this long
+                // (default 5 minutes), so a tool reading the whole store would hold all of it in memory;
+                // Hibernate copies the bytes at once, so 10 s is plenty.
+                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail")
+                        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOB_TIMEOUT=10000",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
                 "--spring.sql.init.platform=h2",

@@ -20,6 +20,8 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceUnitPostProcessor;
 
 import io.keytrail.audit.AuditTrail;
 import io.keytrail.audit.DecisionReverifier;
+import io.keytrail.audit.SessionTrail;
+import io.keytrail.audit.StoreVerifier;
 import io.keytrail.decrypt.DecryptService;
 import io.keytrail.decrypt.DecryptedIndexRow;
 import io.keytrail.decrypt.MessageIndexLedger;
@@ -68,7 +70,7 @@ import io.keytrail.session.MegolmSession;
         Directory.class, DirectoryProjection.class, UserLocks.class, WriteUnits.class, LocalAccount.class,
         SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,
         KeyExportService.class, DecryptService.class, MessageIndexLedger.class, AuditTrail.class,
-        DecisionReverifier.class,
+        DecisionReverifier.class, SessionTrail.class, StoreVerifier.class,
         // the facade and what it uses
         Keytrail.class, InputProcessor.class, ShutdownSignal.class})
 public class KeytrailAutoConfiguration {

@@ -55,7 +55,7 @@ public final class KeytrailCli implements Callable<Integer> {
     public static final int SERVING = Integer.MIN_VALUE;
 
     static final String EXIT_STATUS = "Exit status: 0 done; 1 the engine failed; 2 a usage error, or a file or store "
-            + "that cannot be used; 3 (audit) a decision differs.";
+            + "that cannot be used (or, audit trail, an unknown session); 3 (audit verify) a decision differs.";
 
     @Spec
     CommandSpec spec;
@@ -87,7 +87,10 @@ public final class KeytrailCli implements Callable<Integer> {
         CommandLine cli = new CommandLine(new KeytrailCli())
                 .addSubcommand(new ServeCommand(io))
                 .addSubcommand(new ReplayCommand(io))
-                .addSubcommand(new AuditCommand(io))
+                .addSubcommand(new CommandLine(new AuditCommand(io))
+                        .addSubcommand(new AuditVerifyCommand(io))
+                        .addSubcommand(new AuditTrailCommand(io)))
+                .addSubcommand(new EventsCommand(io))
                 .addSubcommand(new ExportCommand(io))
                 .addSubcommand(new CommandLine.HelpCommand());
         PrintWriter messages = new PrintWriter(io.err(), true, StandardCharsets.UTF_8);
@@ -96,7 +99,7 @@ public final class KeytrailCli implements Callable<Integer> {
         cli.setErr(messages);
         cli.setParameterExceptionHandler(KeytrailCli::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getCommandName() + ": the engine failed: " + e);
+            cmd.getErr().println(name(cmd) + ": the engine failed: " + e);
             e.printStackTrace(cmd.getErr());
             return ENGINE_FAILED;
         });
@@ -124,16 +127,22 @@ public final class KeytrailCli implements Callable<Integer> {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         boolean top = cmd.getParent() == null;
-        err.println(cmd.getCommandName() + ": " + problem(e, top));
+        err.println(name(cmd) + ": " + problem(e, top));
         if (top) {
             err.println("commands: " + String.join(", ", cmd.getSubcommands().keySet())
                     + "; java -jar keytrail.jar --help for more");
         } else {
             String[] synopsis = cmd.getCommandSpec().usageMessage().customSynopsis();
-            err.println("usage: " + (synopsis.length > 0 ? synopsis[0] : cmd.getCommandName())
-                    + "   (java -jar keytrail.jar " + cmd.getCommandName() + " --help for more)");
+            err.println("usage: " + (synopsis.length > 0 ? synopsis[0] : name(cmd))
+                    + "   (java -jar keytrail.jar " + name(cmd) + " --help for more)");
         }
         return USAGE;
+    }
+
+    /** A command's name as typed after {@code keytrail.jar}: {@code audit verify}, {@code replay}. */
+    private static String name(CommandLine cmd) {
+        return cmd.getParent() == null || cmd.getParent().getParent() == null ? cmd.getCommandName()
+                : name(cmd.getParent()) + " " + cmd.getCommandName();
     }
 
     private static String problem(ParameterException e, boolean top) {
@@ -153,7 +162,8 @@ public final class KeytrailCli implements Callable<Integer> {
     }
 
     private static final Map<String, String> WHAT = Map.of("DIR", "a directory", "FILE", "a file", "N", "a number",
-            "ROOM", "a room id", "SESSION_ID", "a session id");
+            "ROOM", "a room id", "SESSION_ID", "a session id", "AGGREGATE", "an aggregate id",
+            "TYPE", "an event type", "ISO-TIME", "an ISO-8601 instant (2026-11-30T17:00:00Z)");
 
     private static String missing(ArgSpec arg) {
         String label = arg.paramLabel();

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.trust.SenderDataJson;
@@ -30,12 +31,12 @@ import io.keytrail.trust.SenderDataJson;
 @RequestMapping(path = "/api/v1/audit", produces = "application/json")
 public class AuditController {
     private final AuditTrail trail;
-    private final DecisionReverifier reverifier;
+    private final StoreVerifier verifier;
     private final ObjectMapper mapper;
 
-    public AuditController(AuditTrail trail, DecisionReverifier reverifier, ObjectMapper mapper) {
+    public AuditController(AuditTrail trail, StoreVerifier verifier, ObjectMapper mapper) {
         this.trail = trail;
-        this.reverifier = reverifier;
+        this.verifier = verifier;
         this.mapper = mapper;
     }
 
@@ -76,18 +77,35 @@ public class AuditController {
         }).orElseGet(() -> notFound(roomId, sessionId));
     }
 
-    /** Re-verifies every decision in the store; lists those that do not follow. */
+    /** At most this many findings are listed in the answer; the counts cover every decision. */
+    static final int LISTED_FINDINGS = 100;
+
+    /**
+     * Re-verifies every decision in the store, streaming it ({@link StoreVerifier}, bounded memory): the counts
+     * of the whole pass and the first {@value #LISTED_FINDINGS} decisions that differ or cannot be verified
+     * ({@code findings_truncated} says whether more were left out; {@code audit verify} lists them all).
+     */
     @PostMapping("/reverify")
     public JsonNode reverify() {
-        DecisionReverifier.Report report = reverifier.reverifyAll();
         ObjectNode out = mapper.createObjectNode();
-        out.put("decisions", report.decisions());
-        out.put("confirmed", report.confirmed());
-        out.put("differs", report.differs());
-        out.put("unverifiable", report.unverifiable());
-        var findings = out.putArray("findings");
-        report.findings().stream().filter(f -> f.verdict() != DecisionReverifier.Verdict.CONFIRMED)
-                .forEach(f -> findings.add(mapper.valueToTree(f)));
+        ArrayNode findings = mapper.createArrayNode();
+        long[] left = new long[1];
+        StoreVerifier.Summary summary = verifier.verify(f -> {
+            if (f.verdict() != DecisionReverifier.Verdict.CONFIRMED) {
+                if (findings.size() < LISTED_FINDINGS) {
+                    findings.add(mapper.valueToTree(f));
+                } else {
+                    left[0]++;
+                }
+            }
+        }, StoreVerifier.Progress.NONE);
+        out.put("events", summary.events());
+        out.put("decisions", summary.decisions());
+        out.put("confirmed", summary.confirmed());
+        out.put("differs", summary.differs());
+        out.put("unverifiable", summary.unverifiable());
+        out.set("findings", findings);
+        out.put("findings_truncated", left[0] > 0);
         return out;
     }
 

@@ -1,24 +1,18 @@
 package io.keytrail.audit;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.axonframework.common.stream.BlockingStream;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 
-import io.keytrail.identity.IdentityEvents.KeysRejected;
 import io.keytrail.matrix.CrossSigningKey;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
-import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionState;
 import io.keytrail.session.VerifiedMasterKey;
 import io.keytrail.trust.KnownSenderData;
@@ -70,44 +64,17 @@ public class DecisionReverifier {
     public record Report(int decisions, int confirmed, int differs, int unverifiable, List<Finding> findings) {
     }
 
-    /** Walks every event from the start of the store. */
+    /**
+     * Walks every event from the start of the store through the event store's tracking stream, holding every
+     * session's facts and every finding in memory: the reference that {@link StoreVerifier} (bounded memory,
+     * paged) is tested against. For big stores use {@link StoreVerifier}.
+     */
     public Report reverifyAll() {
-        Map<String, SessionState> sessions = new HashMap<>();
-        VerificationFold verification = new VerificationFold();
-        Map<String, Long> lastSequence = new HashMap<>();
-        Set<String> tamperingSeen = new HashSet<>();
         List<Finding> findings = new ArrayList<>();
+        AuditPass pass = new AuditPass(this, Integer.MAX_VALUE, (id, sequence) -> null);
         try (BlockingStream<TrackedEventMessage<?>> stream = events.openStream(null)) {
             while (stream.hasNextAvailable()) {
-                TrackedEventMessage<?> message = stream.nextAvailable();
-                Object event = message.getPayload();
-                String aggregateId = message instanceof DomainEventMessage<?> d ? d.getAggregateIdentifier() : null;
-                long sequence = message instanceof DomainEventMessage<?> d ? d.getSequenceNumber() : -1;
-                // The session's facts (creator, keys, imported) before and after this event, by the shared fold.
-                SessionState before = aggregateId == null ? SessionState.NONE
-                        : sessions.getOrDefault(aggregateId, SessionState.NONE);
-                if (aggregateId != null) {
-                    Long previous = lastSequence.put(aggregateId, sequence);
-                    long expected = previous == null ? 0 : previous + 1;
-                    if (sequence > expected) {
-                        findings.add(gap(aggregateId, sequence, previous, expected));
-                    }
-                }
-                SessionState after = before.apply(event);
-                if (after != before) {
-                    sessions.put(aggregateId, after);
-                }
-                verification.apply(event);
-                if (event instanceof KeysRejected e && e.rejections().stream().anyMatch(r -> r.tampering())) {
-                    tamperingSeen.add(e.userId());
-                } else if (event instanceof SessionReceived e) {
-                    findings.add(recheck(aggregateId, sequence, "SessionReceived", e.rule(), after, e.evidence(),
-                            e.senderData(), verification));
-                } else if (event instanceof SenderDataChanged e) {
-                    findings.add(changed(aggregateId, sequence, e, before, verification));
-                } else if (event instanceof SessionDiscarded e) {
-                    findings.add(discarded(aggregateId, sequence, e, before, tamperingSeen, verification));
-                }
+                pass.accept(stream.nextAvailable(), findings::add);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,7 +85,7 @@ public class DecisionReverifier {
         return new Report(findings.size(), confirmed, differs, findings.size() - confirmed - differs, findings);
     }
 
-    private Finding changed(String id, long seq, SenderDataChanged e, SessionState facts,
+    Finding changed(String id, long seq, SenderDataChanged e, SessionState facts,
                             VerificationFold verification) {
         if (e.current().rank() <= e.previous().rank()) {
             return new Finding(id, seq, "SenderDataChanged", e.rule(), Verdict.DIFFERS,
@@ -165,7 +132,7 @@ public class DecisionReverifier {
      * Events of one aggregate are numbered 0, 1, 2 … without holes; a hole means an event was deleted from the
      * store. (A deleted last event leaves no hole and cannot be seen here.)
      */
-    private static Finding gap(String id, long seq, Long previous, long expected) {
+    static Finding gap(String id, long seq, Long previous, long expected) {
         String missing = expected == seq - 1 ? "event " + expected + " of this aggregate is"
                 : "events " + expected + " to " + (seq - 1) + " of this aggregate are";
         return new Finding(id, seq, "SequenceGap", null, Verdict.DIFFERS, missing
@@ -175,7 +142,7 @@ public class DecisionReverifier {
                 "sequence " + expected + " expected");
     }
 
-    private Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
+    Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
                               Set<String> tamperingSeen, VerificationFold verification) {
         if (e.evidence() == null) {
             boolean ok = facts.sender() != null && tamperingSeen.contains(facts.sender());
@@ -190,7 +157,7 @@ public class DecisionReverifier {
      * Re-verifies the evidence's signatures and re-runs the decision with the verification state the store
      * establishes at this point; {@code expected} null = a refusal.
      */
-    private Finding recheck(String id, long seq, String event, Rule rule, SessionState facts, DecisionEvidence evidence,
+    Finding recheck(String id, long seq, String event, Rule rule, SessionState facts, DecisionEvidence evidence,
                             SenderData expected, VerificationFold verification) {
         if (!facts.exists() || evidence == null) {
             return new Finding(id, seq, event, rule, Verdict.UNVERIFIABLE, "the decision's inputs are not recorded");

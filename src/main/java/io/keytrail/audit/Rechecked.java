@@ -1,5 +1,8 @@
 package io.keytrail.audit;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.keytrail.matrix.CrossSigningKey;
 import io.keytrail.matrix.DeviceKeys;
 import io.keytrail.matrix.SignatureCheck;
@@ -20,8 +23,43 @@ import io.keytrail.trust.SenderDataFinder;
  */
 record Rechecked(Rule rule, SenderData senderData, String problem) {
 
+    /**
+     * Re-runs are remembered for the last {@value #REMEMBERED} distinct inputs: the result is a pure function of
+     * them, and a store holds thousands of decisions resting on the same few signed keys (many sessions from
+     * one device), so most decisions need no signature verified again. The inputs are compared whole (the
+     * signed JSON deeply, not by identity or by a hash of it), so a changed byte is a new input.
+     */
+    private static final int REMEMBERED = 128;
+
+    private record Inputs(String sender, String senderKey, String claimedEd25519, boolean imported,
+                          DecisionEvidence evidence, VerificationFold.Trust trust) {
+    }
+
+    private static final Map<Inputs, Rechecked> REMEMBERED_RUNS = new LinkedHashMap<>(REMEMBERED * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Inputs, Rechecked> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
     static Rechecked run(String sender, String senderKey, String claimedEd25519, boolean imported,
                          DecisionEvidence evidence, VerificationFold.Trust trust) {
+        Inputs inputs = new Inputs(sender, senderKey, claimedEd25519, imported, evidence, trust);
+        synchronized (REMEMBERED_RUNS) {
+            Rechecked known = REMEMBERED_RUNS.get(inputs);
+            if (known != null) {
+                return known;
+            }
+        }
+        Rechecked result = compute(sender, senderKey, claimedEd25519, imported, evidence, trust);
+        synchronized (REMEMBERED_RUNS) {
+            REMEMBERED_RUNS.put(inputs, result);
+        }
+        return result;
+    }
+
+    private static Rechecked compute(String sender, String senderKey, String claimedEd25519, boolean imported,
+                                     DecisionEvidence evidence, VerificationFold.Trust trust) {
         try {
             String bad = badSignature(evidence);
             if (bad != null) {
