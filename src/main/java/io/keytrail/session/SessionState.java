@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionForgotten;
+import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.SenderData;
@@ -25,15 +27,16 @@ import io.keytrail.trust.SenderData;
  * @param forwardingChain  curve25519 keys of the devices that forwarded an imported session; empty otherwise
  * @param sealedSessionKey the earliest known ratchet, sealed ({@link SessionKeyVault})
  * @param discarded        the session can no longer be trusted (tampering, a proven key mismatch)
+ * @param forgotten        the session was forgotten on purpose: its key material is destroyed (ADR 0012)
  */
 public record SessionState(String aggregateId, String roomId, String sessionId, String sender, String senderKey,
                            String claimedEd25519, ObjectNode senderDeviceKeys, boolean imported,
                            boolean sharedHistory, List<String> forwardingChain, long firstKnownIndex,
-                           String sealedSessionKey, SenderData senderData, boolean discarded) {
+                           String sealedSessionKey, SenderData senderData, boolean discarded, boolean forgotten) {
 
     /** Before the first event: no session. */
     public static final SessionState NONE = new SessionState(null, null, null, null, null, null, null, false, false,
-            List.of(), 0, null, null, false);
+            List.of(), 0, null, null, false, false);
 
     public SessionState {
         forwardingChain = forwardingChain == null ? List.of() : List.copyOf(forwardingChain);
@@ -55,12 +58,12 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
             return new SessionState(new SessionRef(e.roomId(), e.sessionId()).aggregateId(), e.roomId(),
                     e.sessionId(), e.sender(), e.senderKey(), e.claimedEd25519(),
                     e.evidence() == null ? null : e.evidence().senderDeviceKeys(), false, e.sharedHistory(),
-                    List.of(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false);
+                    List.of(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false, false);
         }
         if (event instanceof SessionImported e) {
             return new SessionState(new SessionRef(e.roomId(), e.sessionId()).aggregateId(), e.roomId(),
                     e.sessionId(), null, e.claimedSenderKey(), e.claimedEd25519(), null, true, e.sharedHistory(),
-                    e.forwardingChain(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false);
+                    e.forwardingChain(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false, false);
         }
         if (!exists()) {
             return this;
@@ -71,12 +74,23 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
         if (event instanceof RatchetImproved e) {
             return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
                     senderDeviceKeys, imported, sharedHistory, forwardingChain, e.firstKnownIndex(),
-                    e.sealedSessionKey(), senderData, discarded);
+                    e.sealedSessionKey(), senderData, discarded, forgotten);
+        }
+        if (event instanceof SessionKeyResealed e) {
+            return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
+                    senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex,
+                    e.sealedSessionKey(), senderData, discarded, forgotten);
+        }
+        if (event instanceof SessionForgotten) {
+            // Nothing of the key material is left to point at: the data keys are gone.
+            return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
+                    senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex, null,
+                    senderData, discarded, true);
         }
         if (event instanceof SessionDiscarded) {
             return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
                     senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey,
-                    senderData, true);
+                    senderData, true, forgotten);
         }
         return this;
     }
@@ -101,6 +115,6 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
 
     private SessionState withSenderData(SenderData next) {
         return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, senderDeviceKeys,
-                imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, next, discarded);
+                imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, next, discarded, forgotten);
     }
 }
