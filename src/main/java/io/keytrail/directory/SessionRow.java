@@ -60,6 +60,8 @@ public class SessionRow {
     private String sealedSessionKey;
     /** Nullable on purpose: a column added to an existing table must not need a default. */
     private Boolean sharedHistory;
+    /** Forgotten on purpose (ADR 0012); nullable: a column added to an existing table must not need a default. */
+    private Boolean forgotten;
     /** JSON array of the curve25519 keys that forwarded an imported session (a claim); null otherwise. */
     @Column(length = 65535)
     private String forwardingChainJson;
@@ -125,6 +127,10 @@ public class SessionRow {
         return discarded;
     }
 
+    public boolean isForgotten() {
+        return Boolean.TRUE.equals(forgotten);
+    }
+
     public long getFirstKnownIndex() {
         return firstKnownIndex;
     }
@@ -153,7 +159,7 @@ public class SessionRow {
         }
         SenderData senderData = senderDataJson == null ? null : SenderDataJson.read(JsonText.parse(senderDataJson));
         return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, null, imported,
-                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded);
+                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded, isForgotten());
     }
 
     /** Makes the row show {@code state} (the session's state after the event being projected). */
@@ -167,6 +173,7 @@ public class SessionRow {
                     data.signer().map(signer -> signer.masterKey().toBase64()).orElse(null), data.legacySession());
         }
         setDiscarded(state.discarded());
+        this.forgotten = state.forgotten();
     }
 
     private static String chainJson(List<String> chain) {
