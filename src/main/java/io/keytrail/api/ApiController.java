@@ -151,6 +151,7 @@ public class ApiController {
             return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
                     .header("Content-Disposition", "attachment; filename=\"element-keys.txt\"")
                     .header("X-Keytrail-Session-Count", Integer.toString(file.sessionCount()))
+                    .header("X-Keytrail-Forgotten-Skipped", Integer.toString(file.forgottenSkipped()))
                     .body(file.text());
         } catch (RefusalException e) {
             return ResponseEntity.status(statusOf(e.code())).contentType(MediaType.APPLICATION_JSON).body(errorBody(e));

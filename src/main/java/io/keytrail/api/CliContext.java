@@ -92,6 +92,10 @@ final class CliContext {
         try {
             return start(dir);
         } catch (RuntimeException e) {
+            String keys = SealingKeyFailureAnalyzer.problem(e);
+            if (keys != null) {
+                throw new UnusableStore(keys);
+            }
             String problem = databaseProblem(e);
             if (problem == null) {
                 throw e;
