@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.audit.DecisionReverifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,15 +27,20 @@ import picocli.CommandLine.Option;
  * usage error or a store that cannot be used, 1 when the engine failed.
  */
 @Command(name = "audit", synopsisHeading = "usage: ",
-        customSynopsis = "java -jar keytrail.jar audit --store DIR [--all]",
+        customSynopsis = {"java -jar keytrail.jar audit --store DIR [--all]",
+                "java -jar keytrail.jar audit rotate-key --store DIR"},
         description = {"Re-verifies every decision in a store with today's code: one JSON line per decision that "
                 + "no longer follows from its evidence, then a summary line.", "See README.md, section \"Audit trail\"."},
         footerHeading = "%n", footer = {"Exit status: 0 every decision confirmed or unverifiable; 1 the engine "
                 + "failed; 2 a usage error, or a store that cannot be used; 3 a decision differs."})
 public final class AuditCommand implements Callable<Integer> {
-    @Option(names = "--store", required = true, paramLabel = "DIR",
+    // Not required for picocli: it would then demand --store before a subcommand (audit rotate-key --store DIR).
+    @Option(names = "--store", paramLabel = "DIR",
             description = "the store: a directory written by replay --store, or the service's data directory")
     Path store;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--all", description = "print every decision, not only those that differ")
     boolean all;
@@ -50,6 +58,10 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (store == null) {
+            throw new MissingParameterException(spec.commandLine(), spec.findOption("--store"),
+                    "Missing required option: '--store=DIR'");
+        }
         PrintStream stdout = io.out();
         PrintStream stderr = io.err();
         PrintStream systemOut = System.out;

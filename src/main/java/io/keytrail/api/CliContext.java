@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -133,12 +135,12 @@ final class CliContext {
      * application.yml nor the environment (a profile, database credentials, a homeserver) can point a
      * tool at another store or make it call out: keys come only from the input.
      */
-    static ConfigurableApplicationContext start(Path dir) {
+    static ConfigurableApplicationContext start(Path dir, String... extraSettings) {
         SpringApplication app = new SpringApplication(KeytrailApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
         Path home = dir.toAbsolutePath();
-        return app.run(
+        List<String> settings = new ArrayList<>(List.of(
                 "--spring.profiles.active=replay",
                 "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
                 "--spring.datasource.username=sa",
@@ -152,6 +154,9 @@ final class CliContext {
                 "--keytrail.lanes.saga-processor.auto-start=false",
                 "--db-scheduler.enabled=false",
                 "--logging.config=classpath:logback-replay.xml",
-                "--spring.main.log-startup-info=false");
+                "--spring.main.log-startup-info=false"));
+        // Tests name the sealing keys here (the service and the tools read them from the environment).
+        settings.addAll(List.of(extraSettings));
+        return app.run(settings.toArray(String[]::new));
     }
 }
