@@ -190,12 +190,19 @@ public class ApiController {
                         new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + id + " in " + roomId))));
     }
 
-    /** {@code {"room_id","session_id","sender_data","imported","discarded"}}, in that order. */
+    /**
+     * {@code {"room_id","session_id","sender_data","imported","discarded"}}, in that order, then
+     * {@code "forgotten":true} for a forgotten session.
+     */
     private ObjectNode sessionJson(SessionView view) {
         ObjectNode out = Views.session(mapper, view);
         boolean discarded = out.remove("discarded").booleanValue();
+        JsonNode forgotten = out.remove("forgotten");
         out.put("imported", view.imported());
         out.put("discarded", discarded);
+        if (forgotten != null) {
+            out.set("forgotten", forgotten);
+        }
         return out;
     }
 

@@ -11,13 +11,19 @@ final class Views {
     private Views() {
     }
 
-    /** {@code {"room_id","session_id","sender_data","discarded"}}. */
+    /**
+     * {@code {"room_id","session_id","sender_data","discarded"}}, plus {@code "forgotten":true} for a forgotten
+     * session (ADR 0012; left out otherwise, so every other session's line is as before).
+     */
     static ObjectNode session(ObjectMapper mapper, SessionView view) {
         ObjectNode out = mapper.createObjectNode();
         out.put("room_id", view.roomId());
         out.put("session_id", view.sessionId());
         out.set("sender_data", SenderDataJson.write(view.senderData()));
         out.put("discarded", view.discarded());
+        if (view.forgotten()) {
+            out.put("forgotten", true);
+        }
         return out;
     }
 }

@@ -129,7 +129,10 @@ class KeysAtRestTest {
         assertThat(last.path("timestamp").textValue()).isNotEmpty();
         assertThat(last.at("/payload/by").textValue()).isEqualTo("http admin: dpo");
         assertThat(last.at("/payload/reason").textValue()).isEqualTo("user left the room");
-        assertThat(keytrail.session(story.room, story.sessionId())).isPresent();
+        assertThat(keytrail.session(story.room, story.sessionId()).orElseThrow().forgotten()).isTrue();
+        MvcResult view = mvc.perform(get("/api/v1/sessions/{room}/{session}", story.room, story.sessionId())
+                .header("Authorization", ApiTestTokens.bearer(ApiTestTokens.USER))).andReturn();
+        assertThat(json(view).path("forgotten").booleanValue()).as(view.getResponse().getContentAsString()).isTrue();
     }
 
     @Test
