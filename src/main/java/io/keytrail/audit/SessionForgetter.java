@@ -91,10 +91,13 @@ public class SessionForgetter {
             out.add(new Forgot(row.getRoomId(), row.getSessionId(), f.forgotten(), f.dataKeysDestroyed(),
                     f.legacySealed()));
             if (f.forgotten()) {
-                log.info("forgot session {} in {} ({} data keys destroyed) for {}", row.getSessionId(),
-                        row.getRoomId(), f.dataKeysDestroyed(), by);
+                log.debug("forgot session {} in {} ({} data keys destroyed)", row.getSessionId(), row.getRoomId(),
+                        f.dataKeysDestroyed());
             }
         }
-        return new Result(out);
+        Result result = new Result(out);
+        log.info("forget {}{}: {} sessions forgotten, {} already forgotten", roomId,
+                sessionId == null ? "" : " " + sessionId, result.forgotten(), result.alreadyForgotten());
+        return result;
     }
 }
