@@ -29,3 +29,14 @@ alter table if exists kt_device alter column id type varchar(512);
 create table if not exists keytrail_user_lock (
   user_id varchar(1024) not null primary key
 );
+
+-- Per-session data keys, wrapped by a sealing key (ADR 0012; see schema-h2.sql).
+create table if not exists keytrail_data_key (
+  data_key_id varchar(64) not null primary key,
+  aggregate_id varchar(1024) not null,
+  sealing_key_id varchar(64) not null,
+  wrapped_key varchar(512) not null,
+  created_at timestamp with time zone not null
+);
+create index if not exists keytrail_data_key_aggregate on keytrail_data_key (aggregate_id);
+create index if not exists keytrail_data_key_sealing on keytrail_data_key (sealing_key_id);

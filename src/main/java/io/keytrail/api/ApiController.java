@@ -162,6 +162,7 @@ public class ApiController {
             return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
                     .header("Content-Disposition", "attachment; filename=\"element-keys.txt\"")
                     .header("X-Keytrail-Session-Count", Integer.toString(file.sessionCount()))
+                    .header("X-Keytrail-Forgotten-Skipped", Integer.toString(file.forgottenSkipped()))
                     .body(file.text());
         } catch (RefusalException e) {
             return ResponseEntity.status(statusOf(e.code())).contentType(MediaType.APPLICATION_JSON).body(errorBody(e));
@@ -245,12 +246,19 @@ public class ApiController {
                 new RefusalException(RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId)));
     }
 
-    /** {@code {"room_id","session_id","sender_data","claimed_owner"?,"imported","discarded"}}, in that order. */
+    /**
+     * {@code {"room_id","session_id","sender_data","claimed_owner"?,"imported","discarded"}}, in that order,
+     * then {@code "forgotten":true} for a forgotten session.
+     */
     private ObjectNode sessionJson(SessionView view) {
         ObjectNode out = Views.session(mapper, view);
         boolean discarded = out.remove("discarded").booleanValue();
+        JsonNode forgotten = out.remove("forgotten");
         out.put("imported", view.imported());
         out.put("discarded", discarded);
+        if (forgotten != null) {
+            out.set("forgotten", forgotten);
+        }
         return out;
     }
 

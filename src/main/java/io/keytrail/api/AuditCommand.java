@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "audit", synopsisHeading = "usage: ",
         customSynopsis = "java -jar keytrail.jar audit (verify [--store DIR] [--json] [--all] | "
-                + "trail ROOM SESSION_ID [--store DIR] [--json])",
+                + "trail ROOM SESSION_ID [--store DIR] [--json] | rotate-key --store DIR)",
         description = {"Audits a store: verify re-checks every decision with today's code; trail tells one "
-                + "session's story. audit --store DIR [--all] is the older form of audit verify --json.",
+                + "session's story; rotate-key re-wraps stored keys under a new sealing key. "
+                + "audit --store DIR [--all] is the older form of audit verify --json.",
                 "See README.md, section \"Auditing a store\"."},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n", footer = {"Exit status: 0 done (verify: every decision confirmed or unverifiable); "

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -98,6 +100,10 @@ final class CliContext {
         try {
             return start(dir);
         } catch (RuntimeException e) {
+            String keys = SealingKeyFailureAnalyzer.problem(e);
+            if (keys != null) {
+                throw new UnusableStore(keys);
+            }
             String problem = databaseProblem(e);
             if (problem == null) {
                 throw e;
@@ -181,12 +187,12 @@ final class CliContext {
      * keytrail-service.yml nor the environment (a profile, database credentials, a homeserver) can point a
      * tool at another store or make it call out: keys come only from the input.
      */
-    static ConfigurableApplicationContext start(Path dir) {
+    static ConfigurableApplicationContext start(Path dir, String... extraSettings) {
         SpringApplication app = new SpringApplication(KeytrailApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
         Path home = dir.toAbsolutePath();
-        return app.run(
+        List<String> settings = new ArrayList<>(List.of(
                 "--spring.profiles.active=replay",
                 // LOB_TIMEOUT: H2 keeps every BLOB a session has read (event payloads) reachable for this long
                 // (default 5 minutes), so a tool reading the whole store would hold all of it in memory;
@@ -204,6 +210,9 @@ final class CliContext {
                 "--keytrail.lanes.saga-processor.auto-start=false",
                 "--db-scheduler.enabled=false",
                 "--logging.config=classpath:logback-replay.xml",
-                "--spring.main.log-startup-info=false");
+                "--spring.main.log-startup-info=false"));
+        // Tests name the sealing keys here (the service and the tools read them from the environment).
+        settings.addAll(List.of(extraSettings));
+        return app.run(settings.toArray(String[]::new));
     }
 }

@@ -93,7 +93,9 @@ public final class ExportCommand implements Callable<Integer> {
                     .export(passphrase, new KeyExportService.Selection(rooms, sessions), rounds);
             stdout.print(file.text());
             stdout.flush();
-            stderr.println("export: wrote " + file.sessionCount() + " sessions");
+            stderr.println("export: wrote " + file.sessionCount() + " sessions"
+                    + (file.forgottenSkipped() > 0 ? "; skipped " + file.forgottenSkipped()
+                    + " forgotten sessions (their keys were destroyed)" : ""));
             return KeytrailCli.OK;
         } catch (CliContext.UnusableStore e) {
             stderr.println("export: " + e.getMessage());

@@ -20,6 +20,8 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceUnitPostProcessor;
 
 import io.keytrail.audit.AuditTrail;
 import io.keytrail.audit.DecisionReverifier;
+import io.keytrail.audit.KeyRotation;
+import io.keytrail.audit.SessionForgetter;
 import io.keytrail.audit.SessionTrail;
 import io.keytrail.audit.StoreVerifier;
 import io.keytrail.decrypt.DecryptService;
@@ -70,7 +72,7 @@ import io.keytrail.session.MegolmSession;
         Directory.class, DirectoryProjection.class, UserLocks.class, WriteUnits.class, LocalAccount.class,
         SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,
         KeyExportService.class, DecryptService.class, MessageIndexLedger.class, AuditTrail.class,
-        DecisionReverifier.class, SessionTrail.class, StoreVerifier.class,
+        DecisionReverifier.class, SessionTrail.class, StoreVerifier.class, KeyRotation.class, SessionForgetter.class,
         // the facade and what it uses
         Keytrail.class, InputProcessor.class, ShutdownSignal.class})
 public class KeytrailAutoConfiguration {

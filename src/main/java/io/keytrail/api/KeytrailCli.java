@@ -28,7 +28,7 @@ import picocli.CommandLine.Unmatched;
 /**
  * The command line, one picocli parser for every command: {@code serve} (the HTTP service, also what
  * runs without arguments or with only Spring settings such as {@code --server.port=8081}),
- * {@code replay}, {@code audit}, {@code export} and {@code help}. Parsing happens before anything
+ * {@code replay}, {@code audit} (and {@code audit rotate-key}), {@code export}, {@code forget} and {@code help}. Parsing happens before anything
  * starts: help, a typo or a bad option never boots Spring.
  *
  * <p>Standard output belongs to each command's result (replay lines, audit lines, the export file);
@@ -89,9 +89,11 @@ public final class KeytrailCli implements Callable<Integer> {
                 .addSubcommand(new ReplayCommand(io))
                 .addSubcommand(new CommandLine(new AuditCommand(io))
                         .addSubcommand(new AuditVerifyCommand(io))
-                        .addSubcommand(new AuditTrailCommand(io)))
+                        .addSubcommand(new AuditTrailCommand(io))
+                        .addSubcommand(new RotateKeyCommand(io)))
                 .addSubcommand(new EventsCommand(io))
                 .addSubcommand(new ExportCommand(io))
+                .addSubcommand(new ForgetCommand(io))
                 .addSubcommand(new CommandLine.HelpCommand());
         PrintWriter messages = new PrintWriter(io.err(), true, StandardCharsets.UTF_8);
         // Help goes where the messages go: standard output carries only results.
@@ -204,6 +206,12 @@ public final class KeytrailCli implements Callable<Integer> {
                 io.serve().accept(springSettings.toArray(String[]::new));
                 return SERVING;
             } catch (RuntimeException e) {
+                String keys = SealingKeyFailureAnalyzer.problem(e);
+                if (keys != null) {
+                    // A configuration to fix, not a bug: Spring has printed the same paragraph, no stack trace.
+                    io.err().println("serve: cannot start: " + keys);
+                    return USAGE;
+                }
                 // Spring has logged the details already.
                 String problem = CliContext.databaseProblem(e);
                 io.err().println("serve: " + (problem != null ? "cannot open the store: " + problem

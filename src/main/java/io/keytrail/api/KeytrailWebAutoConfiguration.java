@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Import;
 
 import io.keytrail.audit.AuditController;
+import io.keytrail.audit.KeysAdminController;
 
 /**
  * The HTTP API ({@code /api/v1/...}) as an optional part of the starter: only in a servlet web
@@ -20,7 +21,7 @@ import io.keytrail.audit.AuditController;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "keytrail.api", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties({ApiProperties.class, HttpLimits.class})
-@Import({ApiAccessConfiguration.class, ApiWebConfiguration.class, ApiController.class, AuditController.class,
+@Import({ApiAccessConfiguration.class, ApiWebConfiguration.class, ApiController.class, AuditController.class, KeysAdminController.class,
         ApiErrors.class, ErrorPage.class})
 public class KeytrailWebAutoConfiguration {
 }

@@ -15,7 +15,8 @@ final class Views {
 
     /**
      * {@code {"room_id","session_id","sender_data","discarded"}}, and {@code "claimed_owner"} after
-     * {@code sender_data} when an import claims an owner (ADR 0018); absent otherwise.
+     * {@code sender_data} when an import claims an owner (ADR 0018); absent otherwise; plus
+     * {@code "forgotten":true} for a forgotten session (ADR 0012; left out otherwise).
      */
     static ObjectNode session(ObjectMapper mapper, SessionView view) {
         ObjectNode out = mapper.createObjectNode();
@@ -26,6 +27,9 @@ final class Views {
             out.set("claimed_owner", claim(mapper, view.claim()));
         }
         out.put("discarded", view.discarded());
+        if (view.forgotten()) {
+            out.put("forgotten", true);
+        }
         return out;
     }
 

@@ -82,6 +82,11 @@ public class DecryptService {
 
         SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new RefusalException(
                 RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
+        if (row.isForgotten()) {
+            throw new RefusalException(RefusalCode.SESSION_FORGOTTEN,
+                    "session " + sessionId + " was forgotten: its keys were destroyed on purpose and its messages "
+                            + "can never be decrypted again (its trail remains)");
+        }
         if (row.isDiscarded()) {
             throw new RefusalException(RefusalCode.SESSION_DISCARDED,
                     "session " + sessionId + " was discarded (evidence of tampering); its messages are not shown");

@@ -17,6 +17,8 @@ import io.keytrail.identity.IdentityEvents.VerificationWithdrawn;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionForgotten;
+import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionRef;
@@ -111,6 +113,16 @@ public class DirectoryProjection {
 
     @EventHandler
     void on(SessionDiscarded e) {
+        update(e.roomId(), e.sessionId(), e);
+    }
+
+    @EventHandler
+    void on(SessionForgotten e) {
+        update(e.roomId(), e.sessionId(), e);
+    }
+
+    @EventHandler
+    void on(SessionKeyResealed e) {
         update(e.roomId(), e.sessionId(), e);
     }
 

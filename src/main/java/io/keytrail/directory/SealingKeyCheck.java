@@ -1,6 +1,7 @@
 package io.keytrail.directory;
 
-import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
@@ -10,11 +11,14 @@ import org.springframework.stereotype.Component;
 import io.keytrail.session.SessionKeyVault;
 
 /**
- * Refuses to start a node whose sealing key is not the key the store's newest session key was sealed
- * with (issue 9: a second node with its own generated key answered re-deliveries and decryptions with
- * 500s). Runs before the web server opens. Only the key id (a hash prefix) is compared and named,
- * never a key. {@code keytrail.sealing-key-check=false} lets an operator start anyway, e.g. right after
- * shredding the old key on purpose.
+ * Refuses to start a node that could not open some of the store's session keys (issue 9: a node with
+ * its own generated key answered re-deliveries and decryptions with 500s; issue 10: check every key in
+ * use, not only the newest). Runs before the web server opens. Every sealing key id still needed is
+ * read: those that wrap the data keys (distinct over an index of the data-key table) and those of
+ * sessions still in the older v1 form (a scan of the session read model that only looks at v1 values;
+ * after {@code audit rotate-key} there are none). Only key ids (hash prefixes) are named, never a key.
+ * {@code keytrail.sealing-key-check=false} lets an operator start anyway, e.g. right after destroying
+ * an old key on purpose.
  */
 @Component
 public class SealingKeyCheck implements SmartInitializingSingleton {
@@ -34,19 +38,30 @@ public class SealingKeyCheck implements SmartInitializingSingleton {
         if (!enabled) {
             return;
         }
-        List<String> newest = jdbc.queryForList("select sealed_session_key from kt_session "
-                + "where sealed_session_key is not null order by position desc limit 1", String.class);
-        if (newest.isEmpty()) {
-            return;
+        Set<String> missing = new TreeSet<>(keyIdsInUse());
+        missing.removeAll(vault.sealingKeys().ids());
+        if (!missing.isEmpty()) {
+            throw new MissingSealingKeys("The configured sealing key (key id " + vault.keyId() + ", all configured: "
+                    + vault.sealingKeys().ids() + ") is not the key that sealed the session keys in this store: "
+                    + "they also need key id " + String.join(", ", missing) + ", which is not configured. Configure "
+                    + "that key as an old key (keytrail.sealing.old-keys or keytrail.sealing.old-key-files) until "
+                    + "'audit rotate-key' has re-wrapped everything, give every node the same keys, or set "
+                    + "keytrail.sealing-key-check=false if the key was destroyed on purpose. See README, \"Keys at rest\".");
         }
-        String[] parts = newest.get(0).split(":");
-        String storedKeyId = parts.length == 4 ? parts[1] : "(unknown format)";
-        if (!vault.keyId().equals(storedKeyId)) {
-            throw new IllegalStateException("The configured keytrail.session-key-encryption-key (key id "
-                    + vault.keyId() + ") is not the key that sealed the session keys in this store (key id "
-                    + storedKeyId + "): this node could not read them. Give every node the same key (shared "
-                    + "configuration or secret), or set keytrail.sealing-key-check=false if the old key "
-                    + "was destroyed on purpose.");
+    }
+
+    /** Every sealing key id that some readable session key of the store needs. */
+    public Set<String> keyIdsInUse() {
+        Set<String> ids = new TreeSet<>(vault.dataKeys().sealingKeyIdsInUse());
+        ids.addAll(jdbc.queryForList("select distinct substring(sealed_session_key from 4 for 8) from kt_session "
+                + "where sealed_session_key like 'v1:%'", String.class));
+        return ids;
+    }
+
+    /** The store needs a sealing key that is not configured: the node must not start. */
+    public static final class MissingSealingKeys extends IllegalStateException {
+        public MissingSealingKeys(String message) {
+            super(message);
         }
     }
 }

@@ -61,6 +61,8 @@ public class SessionRow {
     private String sealedSessionKey;
     /** Nullable on purpose: a column added to an existing table must not need a default. */
     private Boolean sharedHistory;
+    /** Forgotten on purpose (ADR 0012); nullable: a column added to an existing table must not need a default. */
+    private Boolean forgotten;
     /** JSON array of the curve25519 keys that forwarded an imported session (a claim); null otherwise. */
     @Column(length = 65535)
     private String forwardingChainJson;
@@ -131,6 +133,10 @@ public class SessionRow {
         return discarded;
     }
 
+    public boolean isForgotten() {
+        return Boolean.TRUE.equals(forgotten);
+    }
+
     public long getFirstKnownIndex() {
         return firstKnownIndex;
     }
@@ -174,7 +180,8 @@ public class SessionRow {
         }
         SenderData senderData = senderDataJson == null ? null : SenderDataJson.read(JsonText.parse(senderDataJson));
         return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, null, imported,
-                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded, claim());
+                isSharedHistory(), chain, firstKnownIndex, sealedSessionKey, senderData, discarded, claim(),
+                isForgotten());
     }
 
     /** Makes the row show {@code state} (the session's state after the event being projected). */
@@ -192,6 +199,7 @@ public class SessionRow {
         claimedSender = claim == null ? null : claim.userId();
         claimedSenderDataJson = claim == null || claim.senderData() == null ? null
                 : SenderDataJson.write(claim.senderData()).toString();
+        this.forgotten = state.forgotten();
     }
 
     private static String chainJson(List<String> chain) {

@@ -21,4 +21,6 @@ public interface SessionRows extends JpaRepository<SessionRow, Long> {
     List<SessionRow> findBySenderAndRankAndDiscardedFalseOrderByPosition(String sender, int rank);
 
     List<SessionRow> findAllByOrderByPosition();
+
+    List<SessionRow> findByRoomIdOrderByPosition(String roomId);
 }

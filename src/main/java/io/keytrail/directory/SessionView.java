@@ -9,10 +9,11 @@ import io.keytrail.trust.SenderData;
  *
  * @param claim an imported session's claimed owner (ADR 0018), shown as a claim beside the sender data;
  *              null when there is none
+ * @param forgotten its key material was destroyed on purpose (ADR 0012)
  */
 public record SessionView(String roomId, String sessionId, SenderData senderData, boolean imported,
-                          boolean discarded, ImportClaim claim) {
+                          boolean discarded, ImportClaim claim, boolean forgotten) {
     public SessionView(String roomId, String sessionId, SenderData senderData, boolean imported, boolean discarded) {
-        this(roomId, sessionId, senderData, imported, discarded, null);
+        this(roomId, sessionId, senderData, imported, discarded, null, false);
     }
 }

@@ -10,6 +10,6 @@ public final class SessionViews {
     public static SessionView of(SessionRow row) {
         return new SessionView(row.getRoomId(), row.getSessionId(),
                 SenderDataJson.read(JsonText.parse(row.getSenderDataJson())), row.isImported(), row.isDiscarded(),
-                row.claim());
+                row.claim(), row.isForgotten());
     }
 }

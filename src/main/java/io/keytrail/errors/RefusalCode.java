@@ -36,6 +36,11 @@ public enum RefusalCode {
     FORWARD_NOT_FROM_OWN_DEVICE(422),
     /** The session was discarded (evidence of tampering); its keys and messages are refused. */
     SESSION_DISCARDED(410),
+    /**
+     * The session was forgotten on purpose (crypto-shredding, ADR 0012): its keys are destroyed, so its
+     * messages and copies are refused for good. 410 Gone: it existed and is deliberately, permanently gone.
+     */
+    SESSION_FORGOTTEN(410),
     /** The policy refuses the sender's verification level; the refusal names that level. */
     SENDER_IDENTITY_NOT_TRUSTED(403),
     /** A bug, not bad input: the message says nothing about the internals. */

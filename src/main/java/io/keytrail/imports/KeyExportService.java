@@ -77,11 +77,18 @@ public class KeyExportService {
         }
     }
 
-    /** The export file's text and how many sessions it holds. */
-    public record ExportedFile(String text, int sessionCount) {
+    /**
+     * The export file's text, how many sessions it holds, and how many selected sessions it left out
+     * because they were forgotten (their keys are destroyed, ADR 0012).
+     */
+    public record ExportedFile(String text, int sessionCount, int forgottenSkipped) {
+        public ExportedFile(String text, int sessionCount) {
+            this(text, sessionCount, 0);
+        }
+
         @Override
         public String toString() {
-            return "ExportedFile[" + sessionCount + " sessions]";
+            return "ExportedFile[" + sessionCount + " sessions, " + forgottenSkipped + " forgotten skipped]";
         }
     }
 
@@ -104,12 +111,17 @@ public class KeyExportService {
         ArrayNode keys = JsonNodeFactory.instance.arrayNode();
         Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
         List<String> unavailable = new ArrayList<>();
+        int forgotten = 0;
         Page<SessionRow> page;
         int number = 0;
         do {
             page = sessions.findAll(PageRequest.of(number++, PAGE, Sort.by("position")));
             for (SessionRow row : page) {
                 if (row.isDiscarded() || !selection.includes(row)) {
+                    continue;
+                }
+                if (row.isForgotten()) {
+                    forgotten++;
                     continue;
                 }
                 Optional<JsonNode> key = exportedKey(row);
@@ -124,15 +136,16 @@ public class KeyExportService {
         if (!missing.isEmpty()) {
             throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
                     + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
-                    + " (unknown, discarded, or its stored key shredded)");
+                    + " (unknown, discarded, forgotten, or its stored key unreadable)");
         }
         if (!unavailable.isEmpty()) {
             log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?): {}",
                     unavailable.size(), unavailable);
         }
         String text = KeyExportFile.encrypt(keys.toString(), passphrase, rounds, random);
-        log.info("exported {} sessions ({} PBKDF2 rounds)", keys.size(), rounds);
-        return new ExportedFile(text, keys.size());
+        log.info("exported {} sessions ({} PBKDF2 rounds); {} forgotten sessions skipped", keys.size(), rounds,
+                forgotten);
+        return new ExportedFile(text, keys.size(), forgotten);
     }
 
     /** The {@code ExportedSessionData} of one session, or empty when its key was shredded. */

@@ -13,6 +13,8 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.session.SessionCommands.ApplyMasterKeyVerification;
+import io.keytrail.session.SessionCommands.ForgetSession;
+import io.keytrail.session.SessionCommands.ResealSessionKey;
 import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
@@ -21,6 +23,8 @@ import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionForgotten;
+import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.Decision;
@@ -44,6 +48,13 @@ public class MegolmSession {
     /** Everything the session's events say; changed only by {@link SessionState#apply} below. */
     private SessionState state = SessionState.NONE;
 
+    /**
+     * A forgotten session stays forgotten (ADR 0012): a re-delivered room key, a forward or an import of
+     * it would otherwise quietly undo the shredding, since such copies arrive routinely.
+     */
+    private static final String FORGOTTEN_COPY = "the session was forgotten (its keys destroyed on purpose); "
+            + "copies of it are refused";
+
     protected MegolmSession() {
     }
 
@@ -60,11 +71,12 @@ public class MegolmSession {
     }
 
     private void receiveFirstCopy(ReceiveSession cmd, SenderDataChange.Action action, SessionKeyVault vault) {
-        String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
         DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys());
         if (action instanceof SenderDataChange.Refuse r) {
             throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule());
-        } else if (action instanceof SenderDataChange.Record r) {
+        }
+        String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
+        if (action instanceof SenderDataChange.Record r) {
             apply(received(cmd, sealed, r.senderData(), r.rule()));
         } else {
             // Stored, then discarded at once: the discard and its evidence are on record, and any
@@ -80,6 +92,9 @@ public class MegolmSession {
      * derive from ours, claims a session that is not its own: refused and recorded as suspicious.
      */
     private ReceiveOutcome receiveAnotherCopy(ReceiveSession cmd, Decision decision, SessionKeyVault vault) {
+        if (state.forgotten()) {
+            return refuse(cmd, RefusalCode.SESSION_FORGOTTEN, FORGOTTEN_COPY);
+        }
         if (state.discarded()) {
             return refuse(cmd, RefusalCode.SESSION_DISCARDED, "the session was discarded; copies of it are refused");
         }
@@ -156,6 +171,9 @@ public class MegolmSession {
                     cmd.backupMac()));
             return ReceiveOutcome.ACCEPTED;
         }
+        if (state.forgotten()) {
+            return refuseImport(cmd, RefusalCode.SESSION_FORGOTTEN, FORGOTTEN_COPY);
+        }
         if (state.discarded()) {
             return refuseImport(cmd, RefusalCode.SESSION_DISCARDED, "the session was discarded; copies of it are refused");
         }
@@ -228,6 +246,44 @@ public class MegolmSession {
                 apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), verified,
                         Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null,
                         new VerifiedMasterKey(cmd.userId(), cmd.masterKey()))));
+    }
+
+    /**
+     * Forgets the session: records who and why, and destroys its data keys in the same transaction, so
+     * the event and the shredding happen together or not at all. Forgetting twice changes nothing.
+     */
+    @CommandHandler
+    public Forgetting handle(ForgetSession cmd, SessionKeyVault vault) {
+        if (state.forgotten()) {
+            return new Forgetting(false, 0, false);
+        }
+        boolean legacySealed = state.sealedSessionKey() != null
+                && SessionKeyVault.legacySealingKeyId(state.sealedSessionKey()).isPresent();
+        apply(new SessionForgotten(state.roomId(), state.sessionId(), cmd.by(), cmd.reason()));
+        return new Forgetting(true, vault.destroyDataKeys(id), legacySealed);
+    }
+
+    /**
+     * What forgetting did.
+     *
+     * @param forgotten         false when the session was forgotten already
+     * @param dataKeysDestroyed how many data keys were deleted
+     * @param legacySealed      its current value was in the v1 form (sealed directly by a sealing key, no data
+     *                          key): unreadable for good only once that sealing key is retired after rotation
+     */
+    public record Forgetting(boolean forgotten, int dataKeysDestroyed, boolean legacySealed) {
+    }
+
+    /** Key rotation of a v1 value: sealed anew under a data key, as a new event; returns whether it did. */
+    @CommandHandler
+    public boolean handle(ResealSessionKey cmd, SessionKeyVault vault) {
+        if (state.forgotten() || state.sealedSessionKey() == null
+                || SessionKeyVault.legacySealingKeyId(state.sealedSessionKey()).isEmpty()) {
+            return false;
+        }
+        apply(new SessionKeyResealed(state.roomId(), state.sessionId(),
+                vault.seal(vault.open(state.sealedSessionKey(), id), id)));
+        return true;
     }
 
     /** One handler for every event: the fold decides what each event means for the session. */

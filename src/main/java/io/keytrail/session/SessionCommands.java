@@ -78,4 +78,15 @@ public final class SessionCommands {
      */
     public record ApplyMasterKeyVerification(@TargetAggregateIdentifier String id, String userId, String masterKey) {
     }
+
+    /** Forget the session for good: destroy its key material, keep its trail (ADR 0012). */
+    public record ForgetSession(@TargetAggregateIdentifier String id, String by, String reason) {
+    }
+
+    /**
+     * Re-seal the session's key material under a data key if it is still sealed in the {@code v1} form
+     * (key rotation); a session already in the {@code v2} form, or forgotten, is left alone.
+     */
+    public record ResealSessionKey(@TargetAggregateIdentifier String id) {
+    }
 }

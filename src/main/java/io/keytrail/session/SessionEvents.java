@@ -120,4 +120,23 @@ public final class SessionEvents {
     public record RoomKeyRefused(String roomId, String sessionId, String sender, String senderKey, RefusalCode code,
                                  String detail, DecisionEvidence evidence) {
     }
+
+    /**
+     * The session was forgotten on purpose (crypto-shredding, ADR 0012): its data keys were destroyed in
+     * the same transaction, so its sealed ratchets can never be opened again. Its trail stays.
+     *
+     * @param by     who asked (the CLI's user, or "http-admin"); not a secret
+     * @param reason why, as given (may be empty)
+     */
+    @Revision("1")
+    public record SessionForgotten(String roomId, String sessionId, String by, String reason) {
+    }
+
+    /**
+     * The session's key material sealed anew under a data key (key rotation of a value sealed in the
+     * older {@code v1} form directly by a sealing key); from now on the session reads this value.
+     */
+    @Revision("1")
+    public record SessionKeyResealed(String roomId, String sessionId, String sealedSessionKey) {
+    }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionForgotten;
+import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.SenderData;
@@ -26,23 +28,25 @@ import io.keytrail.trust.SenderData;
  * @param sealedSessionKey the earliest known ratchet, sealed ({@link SessionKeyVault})
  * @param discarded        the session can no longer be trusted (tampering, a proven key mismatch)
  * @param claim            an imported session's claimed owner (a Keytrail export or backup), or null
+ * @param forgotten        the session was forgotten on purpose: its key material is destroyed (ADR 0012)
  */
 public record SessionState(String aggregateId, String roomId, String sessionId, String sender, String senderKey,
                            String claimedEd25519, ObjectNode senderDeviceKeys, boolean imported,
                            boolean sharedHistory, List<String> forwardingChain, long firstKnownIndex,
-                           String sealedSessionKey, SenderData senderData, boolean discarded, ImportClaim claim) {
+                           String sealedSessionKey, SenderData senderData, boolean discarded, ImportClaim claim,
+                           boolean forgotten) {
 
     /** Before the first event: no session. */
     public static final SessionState NONE = new SessionState(null, null, null, null, null, null, null, false, false,
-            List.of(), 0, null, null, false, null);
+            List.of(), 0, null, null, false, null, false);
 
-    /** A state without an import claim. */
+    /** A state without an import claim, not forgotten. */
     public SessionState(String aggregateId, String roomId, String sessionId, String sender, String senderKey,
                         String claimedEd25519, ObjectNode senderDeviceKeys, boolean imported, boolean sharedHistory,
                         List<String> forwardingChain, long firstKnownIndex, String sealedSessionKey,
                         SenderData senderData, boolean discarded) {
         this(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, senderDeviceKeys, imported,
-                sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, senderData, discarded, null);
+                sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, senderData, discarded, null, false);
     }
 
     /**
@@ -74,12 +78,12 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
             return new SessionState(new SessionRef(e.roomId(), e.sessionId()).aggregateId(), e.roomId(),
                     e.sessionId(), e.sender(), e.senderKey(), e.claimedEd25519(),
                     e.evidence() == null ? null : e.evidence().senderDeviceKeys(), false, e.sharedHistory(),
-                    List.of(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false);
+                    List.of(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false, null, false);
         }
         if (event instanceof SessionImported e) {
             return new SessionState(new SessionRef(e.roomId(), e.sessionId()).aggregateId(), e.roomId(),
                     e.sessionId(), null, e.claimedSenderKey(), e.claimedEd25519(), null, true, e.sharedHistory(),
-                    e.forwardingChain(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false, e.claim());
+                    e.forwardingChain(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), false, e.claim(), false);
         }
         if (!exists()) {
             return this;
@@ -90,12 +94,23 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
         if (event instanceof RatchetImproved e) {
             return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
                     senderDeviceKeys, imported, sharedHistory, forwardingChain, e.firstKnownIndex(),
-                    e.sealedSessionKey(), senderData, discarded, claim);
+                    e.sealedSessionKey(), senderData, discarded, claim, forgotten);
+        }
+        if (event instanceof SessionKeyResealed e) {
+            return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
+                    senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex,
+                    e.sealedSessionKey(), senderData, discarded, claim, forgotten);
+        }
+        if (event instanceof SessionForgotten) {
+            // Nothing of the key material is left to point at: the data keys are gone.
+            return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
+                    senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex, null,
+                    senderData, discarded, claim, true);
         }
         if (event instanceof SessionDiscarded) {
             return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519,
                     senderDeviceKeys, imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey,
-                    senderData, true, claim);
+                    senderData, true, claim, forgotten);
         }
         return this;
     }
@@ -120,6 +135,7 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
 
     private SessionState withSenderData(SenderData next) {
         return new SessionState(aggregateId, roomId, sessionId, sender, senderKey, claimedEd25519, senderDeviceKeys,
-                imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, next, discarded, claim);
+                imported, sharedHistory, forwardingChain, firstKnownIndex, sealedSessionKey, next, discarded, claim,
+                forgotten);
     }
 }

@@ -29,7 +29,7 @@ final class Story {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final String tag = UUID.randomUUID().toString().substring(0, 8);
-    final String room = "!room-" + tag + ":example.org";
+    final String room;
     final TestAccount sender;
     final String deviceId = "DEVICE" + tag.toUpperCase();
     final OutboundGroupSession session;
@@ -40,7 +40,17 @@ final class Story {
         this(randomSigningKey());
     }
 
+    /** Another sender's session in {@code neighbour}'s room. */
+    Story(Story neighbour) {
+        this(randomSigningKey(), neighbour.room);
+    }
+
     private Story(Ed25519KeyPair signingKey) {
+        this(signingKey, null);
+    }
+
+    private Story(Ed25519KeyPair signingKey, String room) {
+        this.room = room != null ? room : "!room-" + tag + ":example.org";
         this.sender = TestAccount.create("@sender-" + tag + ":example.org", "sender-" + tag, deviceId);
         this.signingKey = signingKey;
         this.session = OutboundGroupSession.fromSecrets(MegolmRatchet.of(0, randomRatchet()), signingKey);

@@ -39,6 +39,8 @@ import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionForgotten;
+import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionKeyVault;
@@ -72,8 +74,10 @@ final class GoldenEvents {
         String sessionId = megolm.sessionId();
         String aggregateId = new SessionRef(ROOM, sessionId).aggregateId();
         SessionKeyVault vault = fixedNonceVault();
-        String sealedAt0 = vault.seal(megolm.exportAt(0).toBase64(), aggregateId);
-        String sealedAt3 = vault.seal(megolm.exportAt(3).toBase64(), aggregateId);
+        // The revision-1 files were written in the v1 form (sealed directly by the sealing key); they keep it.
+        String sealedAt0 = vault.sealV1(megolm.exportAt(0).toBase64(), aggregateId);
+        String sealedAt3 = vault.sealV1(megolm.exportAt(3).toBase64(), aggregateId);
+        String sealedUnderDataKey = vault.seal(megolm.exportAt(0).toBase64(), aggregateId);
         String curve = ALICE.device(PHONE).curve25519().toBase64();
         String ed25519 = ALICE.device(PHONE).ed25519().publicKey().toBase64();
         ObjectNode senderDeviceKeys = ALICE.deviceKeysJson(PHONE, DeviceSigning.CROSS_SIGNED);
@@ -103,6 +107,9 @@ final class GoldenEvents {
                 "a copy of this session from another creator key", ALICE.userId(),
                 ALICE.device(LAPTOP).curve25519().toBase64(), ALICE.device(LAPTOP).ed25519().publicKey().toBase64()));
         events.put("SessionCopyKept", new SessionCopyKept(ROOM, sessionId, RatchetComparison.WORSE, SenderData.legacy()));
+        events.put("SessionForgotten", new SessionForgotten(ROOM, sessionId, "cli: operator",
+                "the user asked for the room's history to be erased"));
+        events.put("SessionKeyResealed", new SessionKeyResealed(ROOM, sessionId, sealedUnderDataKey));
         events.put("RoomKeyRefused", new RoomKeyRefused(ROOM, sessionId, ALICE.userId(), curve,
                 RefusalCode.MISMATCHED_IDENTITY_KEYS, "the device's ed25519 key differs from the claimed one", evidence));
 

@@ -31,8 +31,10 @@ class SealingKeyMismatchTest {
 
         ServiceProcess second = ServiceProcess.launch(dir, "node-1", List.of(), OTHER_KEY);
         try {
-            assertThat(second.awaitExit(Duration.ofSeconds(120))).as("exit code").isNotZero();
+            // Exit 2 (a configuration to fix, README "Command line"), one paragraph, no stack trace (ADR 0012).
+            assertThat(second.awaitExit(Duration.ofSeconds(120))).as("exit code").isEqualTo(2);
             assertThat(second.output()).contains("is not the key that sealed the session keys in this store")
+                    .contains("APPLICATION FAILED TO START").doesNotContain("\tat ")
                     .doesNotContain(OTHER_KEY).doesNotContain(ServiceProcess.SEALING_KEY);
         } finally {
             second.close();
