@@ -1,5 +1,6 @@
 package io.keytrail.directory;
 
+import java.util.List;
 import java.util.Map;
 
 import org.axonframework.config.ProcessingGroup;
@@ -30,6 +31,8 @@ import io.keytrail.session.SessionRef;
 @ProcessingGroup(DirectoryProjection.GROUP)
 public class DirectoryProjection {
     public static final String GROUP = "directory";
+    /** The tables this projection owns: everything in them can be rebuilt from the events (ADR 0013). */
+    public static final List<String> TABLES = List.of("kt_session", "kt_device", "kt_identity");
     private final DeviceRows devices;
     private final IdentityRows identities;
     private final SessionRows sessions;
@@ -38,6 +41,18 @@ public class DirectoryProjection {
         this.devices = devices;
         this.identities = identities;
         this.sessions = sessions;
+    }
+
+    /** Empties the projection's tables, before a rebuild replays every event into them (ADR 0013). */
+    public void clear() {
+        sessions.deleteAllInBatch();
+        devices.deleteAllInBatch();
+        identities.deleteAllInBatch();
+    }
+
+    /** Rows in the projection's tables: {@code sessions, devices, identities}. */
+    public long[] counts() {
+        return new long[] {sessions.count(), devices.count(), identities.count()};
     }
 
     @EventHandler

@@ -48,4 +48,41 @@ class AuditOfExampleStoreTest {
         assertThat(decisions).allSatisfy(d -> assertThat(d.path("verdict").asText()).as(d.toString())
                 .isEqualTo("CONFIRMED"));
     }
+
+    @Test
+    void theQuickstartStore_isRebuiltFromTheCommandLine_withProgressOnStderrAndCountsOnStdout(@TempDir Path work)
+            throws IOException {
+        Path store = work.resolve("store");
+        ReplayCommandTest.Run replay = ReplayCommandTest.replay(work, ReplayCommandTest.QUICKSTART.toString(),
+                "--store", store.toString());
+        assertThat(replay.exit()).as(replay.stderr()).isZero();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", store.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(stderr).isZero();
+        JsonNode rebuilt = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip()).path("rebuilt");
+        assertThat(rebuilt.path("events").asLong()).isPositive();
+        // The quickstart: three sessions, two users' devices and identities (design 10's example).
+        assertThat(rebuilt.path("sessions").asLong()).isEqualTo(3);
+        assertThat(rebuilt.path("identities").asLong()).isPositive();
+        assertThat(stderr).contains("rebuild: " + rebuilt.path("events").asLong() + " / "
+                + rebuilt.path("events").asLong() + " events");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void rebuildOfADirectoryThatHoldsNoStore_exitsTwo_withoutStartingTheEngine(@TempDir Path work) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", work.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(KeytrailCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("rebuild: ").contains("is not a Keytrail store")
+                .doesNotContain("starting the engine");
+    }
 }
