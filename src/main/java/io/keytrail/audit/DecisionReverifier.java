@@ -19,6 +19,7 @@ import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionState;
 import io.keytrail.session.VerifiedMasterKey;
 import io.keytrail.trust.KnownSenderData;
@@ -103,6 +104,8 @@ public class DecisionReverifier {
                 } else if (event instanceof SessionReceived e) {
                     findings.add(recheck(aggregateId, sequence, "SessionReceived", e.rule(), after, e.evidence(),
                             e.senderData(), verification));
+                } else if (event instanceof SessionReceivedOverImport e) {
+                    findings.add(overImport(aggregateId, sequence, e, before, after, verification));
                 } else if (event instanceof SenderDataChanged e) {
                     findings.add(changed(aggregateId, sequence, e, before, verification));
                 } else if (event instanceof SessionDiscarded e) {
@@ -116,6 +119,26 @@ public class DecisionReverifier {
         int confirmed = (int) findings.stream().filter(f -> f.verdict() == Verdict.CONFIRMED).count();
         int differs = (int) findings.stream().filter(f -> f.verdict() == Verdict.DIFFERS).count();
         return new Report(findings.size(), confirmed, differs, findings.size() - confirmed - differs, findings);
+    }
+
+    /**
+     * An authenticated copy over an import: only an imported session can be received over, the trust must rise
+     * (the merge takes a copy's sender data only when it is higher), and the decision is re-run from the
+     * copy's own evidence as for a first receipt.
+     */
+    private Finding overImport(String id, long seq, SessionReceivedOverImport e, SessionState before,
+                               SessionState after, VerificationFold verification) {
+        String event = "SessionReceivedOverImport";
+        if (!before.imported()) {
+            return new Finding(id, seq, event, e.rule(), Verdict.DIFFERS, "the session was not an import",
+                    outcome(e.rule(), e.senderData()), null);
+        }
+        if (e.senderData().rank() <= e.previous().rank()) {
+            return new Finding(id, seq, event, e.rule(), Verdict.DIFFERS, "an authenticated copy replaces an import "
+                    + "only with more trust, but sender data moved from rank " + e.previous().rank() + " to "
+                    + e.senderData().rank(), outcome(e.rule(), e.senderData()), null);
+        }
+        return recheck(id, seq, event, e.rule(), after, e.evidence(), e.senderData(), verification);
     }
 
     private Finding changed(String id, long seq, SenderDataChanged e, SessionState facts,

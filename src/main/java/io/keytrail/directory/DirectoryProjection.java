@@ -20,6 +20,7 @@ import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionRef;
 
 /**
@@ -115,6 +116,11 @@ public class DirectoryProjection {
     }
 
     @EventHandler
+    void on(SessionReceivedOverImport e) {
+        update(e.roomId(), e.sessionId(), e);
+    }
+
+    @EventHandler
     void on(SenderDataChanged e) {
         update(e.roomId(), e.sessionId(), e);
     }
@@ -129,7 +135,10 @@ public class DirectoryProjection {
         update(e.roomId(), e.sessionId(), e);
     }
 
-    /** A first receipt or import creates the row; an authenticated copy over an import reuses it. */
+    /**
+     * A first receipt or import creates the row; an authenticated copy over an import stored in the old
+     * form (a second {@code SessionReceived}) reuses it.
+     */
     private void create(String roomId, String sessionId, Object event) {
         String id = new SessionRef(roomId, sessionId).aggregateId();
         SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, roomId, sessionId));
