@@ -201,10 +201,13 @@ public class DecisionReverifier {
     private Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
                               Set<String> tamperingSeen, VerificationFold verification) {
         if (e.evidence() == null) {
-            boolean ok = facts.sender() != null && tamperingSeen.contains(facts.sender());
-            return new Finding(id, seq, "SessionDiscarded", e.rule(), ok ? Verdict.CONFIRMED : Verdict.UNVERIFIABLE,
-                    ok ? "tampered key material of " + facts.sender() + " was rejected before this discard"
-                            : "no recorded evidence for this discard");
+            // Recorded before discards carried their evidence. That some key material of the sender was refused
+            // as tampered before is no proof that this device relied on it (issue 10): never confirmed.
+            boolean seen = facts.sender() != null && tamperingSeen.contains(facts.sender());
+            return new Finding(id, seq, "SessionDiscarded", e.rule(), Verdict.UNVERIFIABLE,
+                    "no recorded evidence for this discard" + (seen ? " (tampered key material of " + facts.sender()
+                            + " was refused before it, but the discard does not say which key the device relied on)"
+                            : ""));
         }
         return recheck(id, seq, "SessionDiscarded", e.rule(), facts, e.evidence(), null, verification);
     }

@@ -22,12 +22,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.keytrail.EngineSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
+import io.keytrail.imports.ImportFixtures;
 import io.keytrail.imports.ImportFixtures.Sender;
 import io.keytrail.matrix.OwnDevice;
+import io.keytrail.matrix.fixture.DeviceSigning;
+import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
@@ -89,6 +94,31 @@ class OldRevisionsInTheStoreTest {
         assertThat(finding.rule()).isEqualTo(Rule.TAINTED_DEVICE);
         assertThat(finding.verdict()).as("an old taint discard without evidence cannot be re-checked")
                 .isEqualTo(DecisionReverifier.Verdict.UNVERIFIABLE);
+    }
+
+    @Test
+    void aRevision1TaintDiscardWithoutEvidence_isNeverConfirmed_evenWhenTamperedKeysOfItsSenderWereRefused() {
+        TestAccount dave = TestAccount.create("@" + UUID.randomUUID() + ":example.org", "dave-" + UUID.randomUUID(),
+                "DEV", "OTHER");
+        Sender s = new Sender(room(), 1);
+        keytrail.process(keysQuery(new KeysQueryBody().account(dave)
+                .device(dave, "OTHER", DeviceSigning.BAD_CROSS_SIGNATURE).build()));
+        keytrail.process(roomKey(dave, me, s, 0, Optional.empty()));
+        assertThat(jdbc.queryForObject("select count(*) from domain_event_entry where aggregate_identifier = ? "
+                + "and payload_type like '%KeysRejected'", Integer.class, dave.userId()))
+                .as("dave's forged device signature was refused").isPositive();
+        insertRevision1Discard(s, 1, "TAMPERING", "TAINTED_DEVICE");
+
+        DecisionReverifier.Finding finding = findingAt(s.aggregateId(), 1);
+
+        assertThat(finding.verdict()).isEqualTo(DecisionReverifier.Verdict.UNVERIFIABLE);
+        assertThat(finding.detail()).contains("refused before it");
+    }
+
+    private static ObjectNode keysQuery(ObjectNode body) {
+        ObjectNode input = ImportFixtures.JSON.objectNode().put("type", "keys_query_response");
+        input.set("body", body);
+        return input;
     }
 
     @Test
