@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +19,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The example recording replayed into a store, then audited as an auditor would: every decision it
- * records follows from the store's own facts (verification state folded from its events).
+ * records follows from the store's own facts (verification state folded from its events); and its read
+ * models rebuilt from the command line.
  */
 class AuditOfExampleStoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void theQuickstartStore_hasEveryDecisionConfirmed(@TempDir Path work) throws IOException {
-        Path store = work.resolve("store");
+    /** The quickstart replayed once into a store that both commands use (each boot of the engine costs seconds). */
+    @TempDir
+    static Path work;
+    private static Path store;
+
+    @BeforeAll
+    static void replayTheQuickstart() {
+        store = work.resolve("store");
         ReplayCommandTest.Run replay = ReplayCommandTest.replay(work, ReplayCommandTest.QUICKSTART.toString(),
                 "--store", store.toString());
         assertThat(replay.exit()).as(replay.stderr()).isZero();
+    }
+
+    @Test
+    void theQuickstartStore_hasEveryDecisionConfirmed() throws IOException {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -50,13 +61,7 @@ class AuditOfExampleStoreTest {
     }
 
     @Test
-    void theQuickstartStore_isRebuiltFromTheCommandLine_withProgressOnStderrAndCountsOnStdout(@TempDir Path work)
-            throws IOException {
-        Path store = work.resolve("store");
-        ReplayCommandTest.Run replay = ReplayCommandTest.replay(work, ReplayCommandTest.QUICKSTART.toString(),
-                "--store", store.toString());
-        assertThat(replay.exit()).as(replay.stderr()).isZero();
-
+    void theQuickstartStore_isRebuiltFromTheCommandLine_withProgressOnStderrAndCountsOnStdout() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", store.toString()},
@@ -75,9 +80,9 @@ class AuditOfExampleStoreTest {
     }
 
     @Test
-    void rebuildOfADirectoryThatHoldsNoStore_exitsTwo_withoutStartingTheEngine(@TempDir Path work) {
+    void rebuildOfADirectoryThatHoldsNoStore_exitsTwo_withoutStartingTheEngine(@TempDir Path empty) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", work.toString()},
+        int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", empty.toString()},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
