@@ -21,6 +21,7 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceUnitPostProcessor;
 import io.keytrail.audit.AuditTrail;
 import io.keytrail.audit.DecisionReverifier;
 import io.keytrail.audit.KeyRotation;
+import io.keytrail.audit.ReadModelRebuild;
 import io.keytrail.audit.SessionForgetter;
 import io.keytrail.audit.SessionTrail;
 import io.keytrail.audit.StoreVerifier;
@@ -47,6 +48,7 @@ import io.keytrail.lanes.LaneConfiguration;
 import io.keytrail.lanes.RoomKeyIntake;
 import io.keytrail.redecision.KeysIntake;
 import io.keytrail.session.MegolmSession;
+import io.keytrail.session.SessionDiscardedUpcaster;
 
 /**
  * The engine as a Spring Boot starter (ADR 0014): every bean of Keytrail, listed here rather than found
@@ -73,6 +75,7 @@ import io.keytrail.session.MegolmSession;
         SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,
         KeyExportService.class, DecryptService.class, MessageIndexLedger.class, AuditTrail.class,
         DecisionReverifier.class, SessionTrail.class, StoreVerifier.class, KeyRotation.class, SessionForgetter.class,
+        ReadModelRebuild.class, SessionDiscardedUpcaster.class,
         // the facade and what it uses
         Keytrail.class, InputProcessor.class, ShutdownSignal.class})
 public class KeytrailAutoConfiguration {

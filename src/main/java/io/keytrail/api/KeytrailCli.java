@@ -28,7 +28,8 @@ import picocli.CommandLine.Unmatched;
 /**
  * The command line, one picocli parser for every command: {@code serve} (the HTTP service, also what
  * runs without arguments or with only Spring settings such as {@code --server.port=8081}),
- * {@code replay}, {@code audit} (and {@code audit rotate-key}), {@code export}, {@code forget} and {@code help}. Parsing happens before anything
+ * {@code replay}, {@code audit} (verify, trail, rotate-key), {@code events}, {@code export}, {@code forget},
+ * {@code rebuild} and {@code help}. Parsing happens before anything
  * starts: help, a typo or a bad option never boots Spring.
  *
  * <p>Standard output belongs to each command's result (replay lines, audit lines, the export file);
@@ -94,6 +95,7 @@ public final class KeytrailCli implements Callable<Integer> {
                 .addSubcommand(new EventsCommand(io))
                 .addSubcommand(new ExportCommand(io))
                 .addSubcommand(new ForgetCommand(io))
+                .addSubcommand(new RebuildCommand(io))
                 .addSubcommand(new CommandLine.HelpCommand());
         PrintWriter messages = new PrintWriter(io.err(), true, StandardCharsets.UTF_8);
         // Help goes where the messages go: standard output carries only results.
@@ -150,7 +152,7 @@ public final class KeytrailCli implements Callable<Integer> {
     private static String problem(ParameterException e, boolean top) {
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String first = unmatched.getUnmatched().get(0);
-            List<String> suggestions = unmatched.getSuggestions();
+            List<String> suggestions = closest(first, unmatched.getSuggestions());
             String hint = suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)";
             if (top && !first.startsWith("-")) {
                 return "unknown command " + first + hint;
@@ -161,6 +163,34 @@ public final class KeytrailCli implements Callable<Integer> {
             return missing.getMissing().stream().map(KeytrailCli::missing).collect(Collectors.joining("; "));
         }
         return e.getMessage();
+    }
+
+    /**
+     * Of picocli's suggestions, those nearest to what was typed (edit distance): {@code replai} suggests
+     * {@code replay}, not also {@code rebuild}, which merely shares letters.
+     */
+    static List<String> closest(String typed, List<String> suggestions) {
+        int best = suggestions.stream().mapToInt(s -> distance(typed, s)).min().orElse(0);
+        return suggestions.stream().filter(s -> distance(typed, s) == best).toList();
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static final Map<String, String> WHAT = Map.of("DIR", "a directory", "FILE", "a file", "N", "a number",

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Import;
 
 import io.keytrail.audit.AuditController;
 import io.keytrail.audit.KeysAdminController;
+import io.keytrail.audit.RebuildController;
 
 /**
  * The HTTP API ({@code /api/v1/...}) as an optional part of the starter: only in a servlet web
@@ -21,7 +22,7 @@ import io.keytrail.audit.KeysAdminController;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "keytrail.api", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties({ApiProperties.class, HttpLimits.class})
-@Import({ApiAccessConfiguration.class, ApiWebConfiguration.class, ApiController.class, AuditController.class, KeysAdminController.class,
+@Import({ApiAccessConfiguration.class, ApiWebConfiguration.class, ApiController.class, AuditController.class, KeysAdminController.class, RebuildController.class,
         ApiErrors.class, ErrorPage.class})
 public class KeytrailWebAutoConfiguration {
 }

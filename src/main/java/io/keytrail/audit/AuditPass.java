@@ -13,7 +13,9 @@ import org.axonframework.eventhandling.EventMessage;
 import io.keytrail.identity.IdentityEvents.KeysRejected;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.ImportClaim;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionState;
 
 /**
@@ -96,6 +98,8 @@ final class AuditPass {
         } else if (event instanceof SessionReceived e) {
             findings.accept(checks.recheck(aggregateId, sequence, "SessionReceived", e.rule(), after, e.evidence(),
                     e.senderData(), verification));
+        } else if (event instanceof SessionReceivedOverImport e) {
+            findings.accept(checks.overImport(aggregateId, sequence, e, before, after, verification));
         } else if (event instanceof SenderDataChanged e) {
             findings.accept(checks.changed(aggregateId, sequence, e, before, verification));
         } else if (event instanceof SessionDiscarded e) {
@@ -110,7 +114,7 @@ final class AuditPass {
     }
 
     /**
-     * Only the facts the checks read (creator, keys, imported; the room, for {@link SessionState#exists}); the
+     * Only the facts the checks read (creator, keys, imported, an import's claimed owner; the room, for {@link SessionState#exists}); the
      * sealed key, device keys, sender data and ids are dropped, and repeated strings (one device sends many
      * sessions) are shared. About 250 bytes per aggregate in the window.
      */
@@ -120,7 +124,12 @@ final class AuditPass {
         }
         return new SessionState(null, shared(s.roomId()), null, shared(s.sender()), shared(s.senderKey()),
                 shared(s.claimedEd25519()), null, s.imported(), s.sharedHistory(), List.of(), s.firstKnownIndex(),
-                null, null, s.discarded());
+                null, null, s.discarded(), claimOf(s), s.forgotten());
+    }
+
+    /** The claimed owner picks whose keys an import's re-decision looks at (ADR 0018); its sender data is not needed. */
+    private ImportClaim claimOf(SessionState s) {
+        return s.claim() == null || s.claim().userId() == null ? null : new ImportClaim(shared(s.claim().userId()), null);
     }
 
     private String shared(String value) {

@@ -13,6 +13,8 @@ import io.keytrail.matrix.CrossSigningKey;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionState;
 import io.keytrail.session.VerifiedMasterKey;
 import io.keytrail.trust.KnownSenderData;
@@ -85,6 +87,26 @@ public class DecisionReverifier {
         return new Report(findings.size(), confirmed, differs, findings.size() - confirmed - differs, findings);
     }
 
+    /**
+     * An authenticated copy over an import: only an imported session can be received over, the trust must rise
+     * (the merge takes a copy's sender data only when it is higher), and the decision is re-run from the
+     * copy's own evidence as for a first receipt.
+     */
+    Finding overImport(String id, long seq, SessionReceivedOverImport e, SessionState before,
+                               SessionState after, VerificationFold verification) {
+        String event = "SessionReceivedOverImport";
+        if (!before.imported()) {
+            return new Finding(id, seq, event, e.rule(), Verdict.DIFFERS, "the session was not an import",
+                    outcome(e.rule(), e.senderData()), null);
+        }
+        if (e.senderData().rank() <= e.previous().rank()) {
+            return new Finding(id, seq, event, e.rule(), Verdict.DIFFERS, "an authenticated copy replaces an import "
+                    + "only with more trust, but sender data moved from rank " + e.previous().rank() + " to "
+                    + e.senderData().rank(), outcome(e.rule(), e.senderData()), null);
+        }
+        return recheck(id, seq, event, e.rule(), after, e.evidence(), e.senderData(), verification);
+    }
+
     Finding changed(String id, long seq, SenderDataChanged e, SessionState facts,
                             VerificationFold verification) {
         if (e.current().rank() <= e.previous().rank()) {
@@ -145,10 +167,13 @@ public class DecisionReverifier {
     Finding discarded(String id, long seq, SessionDiscarded e, SessionState facts,
                               Set<String> tamperingSeen, VerificationFold verification) {
         if (e.evidence() == null) {
-            boolean ok = facts.sender() != null && tamperingSeen.contains(facts.sender());
-            return new Finding(id, seq, "SessionDiscarded", e.rule(), ok ? Verdict.CONFIRMED : Verdict.UNVERIFIABLE,
-                    ok ? "tampered key material of " + facts.sender() + " was rejected before this discard"
-                            : "no recorded evidence for this discard");
+            // Recorded before discards carried their evidence. That some key material of the sender was refused
+            // as tampered before is no proof that this device relied on it (issue 10): never confirmed.
+            boolean seen = facts.sender() != null && tamperingSeen.contains(facts.sender());
+            return new Finding(id, seq, "SessionDiscarded", e.rule(), Verdict.UNVERIFIABLE,
+                    "no recorded evidence for this discard" + (seen ? " (tampered key material of " + facts.sender()
+                            + " was refused before it, but the discard does not say which key the device relied on)"
+                            : ""));
         }
         return recheck(id, seq, "SessionDiscarded", e.rule(), facts, e.evidence(), null, verification);
     }

@@ -27,7 +27,10 @@ import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
+import io.keytrail.session.SessionEvents.SessionForgotten;
+import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionRef;
 import io.keytrail.session.SessionState;
 import io.keytrail.trust.Rule;
@@ -104,8 +107,18 @@ public class SessionTrail {
                     e.rule() == Rule.MSK_VERIFIED ? upgrade(e, sender, at, verifications)
                             : EvidenceWords.of(sender, e.evidence(), at, verifications));
         } else if (event instanceof SessionDiscarded e) {
-            decision(step, e.rule(), null, e.reason() + (e.detail() == null ? "" : ": " + e.detail()),
+            decision(step, e.rule(), null, e.cause() + (e.code() == null ? "" : " (" + e.code() + ")")
+                            + (e.detail() == null ? "" : ": " + e.detail()),
                     evidence(sender, e.evidence(), at, verifications));
+        } else if (event instanceof SessionReceivedOverImport e) {
+            decision(step, e.rule(), null, "an authenticated copy from " + e.sender() + " (curve25519 " + e.senderKey()
+                    + ") replaced the imported one" + (e.ratchetTaken() ? ", with its better ratchet" : ""),
+                    EvidenceWords.of(e.sender(), e.evidence(), at, verifications));
+        } else if (event instanceof SessionForgotten e) {
+            step.put("detail", "forgotten: its key material was destroyed" + (e.by() == null ? "" : " by " + e.by())
+                    + (e.reason() == null ? "" : " (" + e.reason() + ")"));
+        } else if (event instanceof SessionKeyResealed) {
+            step.put("detail", "its stored key was re-sealed under the current sealing key");
         } else if (event instanceof RatchetImproved e) {
             step.put("detail", "a copy starting at message index " + e.firstKnownIndex() + " was grafted on");
         } else if (event instanceof SessionCopyKept e) {

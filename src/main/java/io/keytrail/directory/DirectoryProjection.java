@@ -1,5 +1,6 @@
 package io.keytrail.directory;
 
+import java.util.List;
 import java.util.Map;
 
 import org.axonframework.config.ProcessingGroup;
@@ -21,6 +22,7 @@ import io.keytrail.session.SessionEvents.SessionForgotten;
 import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionRef;
 
 /**
@@ -32,6 +34,8 @@ import io.keytrail.session.SessionRef;
 @ProcessingGroup(DirectoryProjection.GROUP)
 public class DirectoryProjection {
     public static final String GROUP = "directory";
+    /** The tables this projection owns: everything in them can be rebuilt from the events (ADR 0013). */
+    public static final List<String> TABLES = List.of("kt_session", "kt_device", "kt_identity");
     private final DeviceRows devices;
     private final IdentityRows identities;
     private final SessionRows sessions;
@@ -40,6 +44,18 @@ public class DirectoryProjection {
         this.devices = devices;
         this.identities = identities;
         this.sessions = sessions;
+    }
+
+    /** Empties the projection's tables, before a rebuild replays every event into them (ADR 0013). */
+    public void clear() {
+        sessions.deleteAllInBatch();
+        devices.deleteAllInBatch();
+        identities.deleteAllInBatch();
+    }
+
+    /** Rows in the projection's tables: {@code sessions, devices, identities}. */
+    public long[] counts() {
+        return new long[] {sessions.count(), devices.count(), identities.count()};
     }
 
     @EventHandler
@@ -102,6 +118,11 @@ public class DirectoryProjection {
     }
 
     @EventHandler
+    void on(SessionReceivedOverImport e) {
+        update(e.roomId(), e.sessionId(), e);
+    }
+
+    @EventHandler
     void on(SenderDataChanged e) {
         update(e.roomId(), e.sessionId(), e);
     }
@@ -126,7 +147,10 @@ public class DirectoryProjection {
         update(e.roomId(), e.sessionId(), e);
     }
 
-    /** A first receipt or import creates the row; an authenticated copy over an import reuses it. */
+    /**
+     * A first receipt or import creates the row; an authenticated copy over an import stored in the old
+     * form (a second {@code SessionReceived}) reuses it.
+     */
     private void create(String roomId, String sessionId, Object event) {
         String id = new SessionRef(roomId, sessionId).aggregateId();
         SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, roomId, sessionId));

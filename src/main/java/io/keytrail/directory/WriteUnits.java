@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -31,6 +32,10 @@ import io.keytrail.errors.RefusalException;
  *
  * <p>A refusal ({@link RefusalException}) commits what the unit stored before it (e.g. the record of
  * a discarded session) unless a command failed inside the unit, in which case nothing is kept.
+ *
+ * <p>Every unit passes a gate that {@link #exclusively} closes: a read-model rebuild waits for the units in
+ * flight to finish and holds new ones back until it has committed (ADR 0013), so no input writes a row that
+ * the rebuild is about to delete or has not replayed yet.
  */
 @Component
 public class WriteUnits {
@@ -43,6 +48,8 @@ public class WriteUnits {
     private static final Set<String> CONFLICT_STATES = Set.of("23505", "40001", "40P01", "HYT00", "90131");
 
     private final TransactionTemplate transactions;
+    /** Units hold the read side (many at once); a rebuild holds the write side (alone). Fair: a rebuild is not starved. */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
 
     public WriteUnits(PlatformTransactionManager transactionManager) {
         this.transactions = new TransactionTemplate(transactionManager);
@@ -56,6 +63,32 @@ public class WriteUnits {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return work.get();
         }
+        gate.readLock().lock();
+        try {
+            return retried(work);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction while no other unit of this node runs: waits for the units in
+     * flight, and new ones wait until {@code work} has committed or rolled back. Not retried: {@code work}
+     * is the rebuild, which other nodes' writers do not race with (it locks the tables it rewrites).
+     */
+    public <T> T exclusively(Supplier<T> work) {
+        if (gate.getReadHoldCount() > 0 || TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("an exclusive unit cannot run inside another unit of work");
+        }
+        gate.writeLock().lock();
+        try {
+            return transactions.execute(status -> work.get());
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    private <T> T retried(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);

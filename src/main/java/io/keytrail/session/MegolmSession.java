@@ -27,6 +27,7 @@ import io.keytrail.session.SessionEvents.SessionForgotten;
 import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.trust.Decision;
 import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
@@ -83,7 +84,7 @@ public class MegolmSession {
             // later copy of the session is refused.
             SenderDataChange.Discard d = (SenderDataChange.Discard) action;
             apply(received(cmd, sealed, SenderData.unknown(), d.rule()));
-            apply(new SessionDiscarded(cmd.roomId(), cmd.sessionId(), d.reason(), d.rule(), d.detail(), evidence));
+            apply(new SessionDiscarded(cmd.roomId(), cmd.sessionId(), d.cause(), d.code(), d.rule(), d.detail(), evidence));
         }
     }
 
@@ -112,7 +113,7 @@ public class MegolmSession {
         if (action instanceof SenderDataChange.Refuse r) {
             return refuse(cmd, r.code(), r.detail());
         } else if (action instanceof SenderDataChange.Discard d) {
-            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.reason(), d.rule(), d.detail(),
+            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.cause(), d.code(), d.rule(), d.detail(),
                     cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys())));
         } else {
             merge(cmd, ratchet, (SenderDataChange.Merge) action, vault);
@@ -122,8 +123,9 @@ public class MegolmSession {
 
     /**
      * Keep the better ratchet and the higher trust ({@link SessionMerge}); each half is its own event.
-     * When an authenticated copy wins over an imported session, the session is received anew: from
-     * now on its creator is the one Olm authenticated, not the import's claim.
+     * When an authenticated copy wins over an imported session, the session is received over the import
+     * ({@link SessionReceivedOverImport}): from now on its creator is the one Olm authenticated, not the
+     * import's claim.
      */
     private void merge(ReceiveSession cmd, RatchetComparison ratchet, SenderDataChange.Merge offered,
                        SessionKeyVault vault) {
@@ -138,11 +140,11 @@ public class MegolmSession {
         if (state.imported() && outcome.takesNewSenderData()) {
             boolean newRatchet = outcome.takesNewRatchet();
             String sealed = newRatchet ? vault.seal(cmd.exportedSessionKey(), id) : state.sealedSessionKey();
-            apply(new SessionReceived(state.roomId(), state.sessionId(), cmd.sender(), cmd.senderKey(),
-                    cmd.claimedEd25519(),
-                    cmd.sharedHistory(), newRatchet ? cmd.firstKnownIndex() : state.firstKnownIndex(), sealed,
-                    offered.offered(), offered.rule(),
-                    cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()), cmd.authenticatedBy()));
+            apply(new SessionReceivedOverImport(state.roomId(), state.sessionId(), cmd.sender(), cmd.senderKey(),
+                    cmd.claimedEd25519(), cmd.sharedHistory(), newRatchet,
+                    newRatchet ? cmd.firstKnownIndex() : state.firstKnownIndex(), sealed, state.senderData(),
+                    offered.offered(), offered.rule(), cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()),
+                    cmd.authenticatedBy()));
             return;
         }
         // TAKE_NEW also covers an equal ratchet with more trust, and a better ratchet with equal trust:
@@ -229,7 +231,7 @@ public class MegolmSession {
             apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), r.senderData(),
                     r.rule(), cmd.trigger(), evidence));
         } else if (action instanceof SenderDataChange.Discard d) {
-            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.reason(), d.rule(), d.detail(), evidence));
+            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.cause(), d.code(), d.rule(), d.detail(), evidence));
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.errors.RefusalCode;
+import io.keytrail.trust.DiscardCause;
 import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
@@ -21,7 +22,11 @@ public final class SessionEvents {
     private SessionEvents() {
     }
 
-    /** A room key created (or, whole, replaced) our copy of the session, with the decision made on arrival. */
+    /**
+     * A room key created our copy of the session, with the decision made on arrival. Stores written before
+     * {@link SessionReceivedOverImport} existed also hold it as a second event of an imported session (an
+     * authenticated copy that replaced the import); the fold reads both forms alike.
+     */
     @Revision("1")
     public record SessionReceived(String roomId, String sessionId, String sender, String senderKey,
                                   String claimedEd25519, boolean sharedHistory, long firstKnownIndex,
@@ -38,6 +43,37 @@ public final class SessionEvents {
                                SenderData senderData, Rule rule, DecisionEvidence evidence) {
             this(roomId, sessionId, sender, senderKey, claimedEd25519, sharedHistory, firstKnownIndex,
                     sealedSessionKey, senderData, rule, evidence, null);
+        }
+    }
+
+    /**
+     * An authenticated copy of a session we held only as an import (export file, key backup, forward) arrived
+     * over Olm and carried more trust: from now on the session's creator is the one Olm authenticated, not
+     * the import's claim, and it is no longer imported (design 6; ADR 0007: a new fact is a new event, not a
+     * second {@code SessionReceived} on one aggregate).
+     *
+     * @param previous        the imported session's sender data before this copy
+     * @param ratchetTaken    the copy's ratchet was better and replaced the import's; else the import's is kept
+     * @param firstKnownIndex the session's first known index after this event
+     * @param sealedSessionKey the session's ratchet after this event, sealed
+     */
+    @Revision("1")
+    public record SessionReceivedOverImport(String roomId, String sessionId, String sender, String senderKey,
+                                            String claimedEd25519, boolean sharedHistory, boolean ratchetTaken,
+                                            long firstKnownIndex, String sealedSessionKey, SenderData previous,
+                                            SenderData senderData, Rule rule, DecisionEvidence evidence,
+                                            @JsonInclude(JsonInclude.Include.NON_NULL) BackupMacCheck authenticatedBy) {
+
+        /**
+         * A copy over Olm. {@code authenticatedBy} is set only when the copy is a key-backup entry whose
+         * MSC4048 {@code mac2} verified (ADR 0018); not written when null.
+         */
+        public SessionReceivedOverImport(String roomId, String sessionId, String sender, String senderKey,
+                                         String claimedEd25519, boolean sharedHistory, boolean ratchetTaken,
+                                         long firstKnownIndex, String sealedSessionKey, SenderData previous,
+                                         SenderData senderData, Rule rule, DecisionEvidence evidence) {
+            this(roomId, sessionId, sender, senderKey, claimedEd25519, sharedHistory, ratchetTaken, firstKnownIndex,
+                    sealedSessionKey, previous, senderData, rule, evidence, null);
         }
     }
 
@@ -93,10 +129,16 @@ public final class SessionEvents {
         }
     }
 
-    /** The session can no longer be trusted at all (tampering or a proven key mismatch). */
-    @Revision("1")
-    public record SessionDiscarded(String roomId, String sessionId, String reason, Rule rule, String detail,
-                                   DecisionEvidence evidence) {
+    /**
+     * The session can no longer be trusted at all (tampering or a proven key mismatch). Revision 2 types what
+     * revision 1 stored as a free string {@code reason} ({@code "TAMPERING"} or a refusal code's name):
+     * {@link SessionDiscardedUpcaster} reads revision 1 rows into this shape. {@code code} is not written
+     * when null (tampering).
+     */
+    @Revision("2")
+    public record SessionDiscarded(String roomId, String sessionId, DiscardCause cause,
+                                   @JsonInclude(JsonInclude.Include.NON_NULL) RefusalCode code, Rule rule,
+                                   String detail, DecisionEvidence evidence) {
     }
 
     /** A copy that starts at an earlier message index was grafted on; sender data unchanged. */

@@ -11,6 +11,7 @@ import io.keytrail.session.SessionEvents.SessionForgotten;
 import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -88,6 +89,12 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
         if (!exists()) {
             return this;
         }
+        if (event instanceof SessionReceivedOverImport e) {
+            // The authenticated creator replaces the import's claims; the session is no longer an import.
+            return new SessionState(aggregateId, roomId, sessionId, e.sender(), e.senderKey(), e.claimedEd25519(),
+                    e.evidence() == null ? null : e.evidence().senderDeviceKeys(), false, e.sharedHistory(),
+                    List.of(), e.firstKnownIndex(), e.sealedSessionKey(), e.senderData(), discarded);
+        }
         if (event instanceof SenderDataChanged e) {
             return withSenderData(e.current());
         }
@@ -130,7 +137,7 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
      */
     public static boolean recordsDecision(Object event) {
         return event instanceof SessionReceived || event instanceof SessionImported
-                || event instanceof SenderDataChanged || event instanceof SessionDiscarded;
+                || event instanceof SessionReceivedOverImport || event instanceof SenderDataChanged || event instanceof SessionDiscarded;
     }
 
     private SessionState withSenderData(SenderData next) {

@@ -20,9 +20,6 @@ import io.keytrail.errors.RefusalCode;
  * </ul>
  */
 public final class SenderDataChange {
-    /** The reason recorded on a discard for tampering. */
-    public static final String TAMPERING = "TAMPERING";
-
     private SenderDataChange() {
     }
 
@@ -50,9 +47,10 @@ public final class SenderDataChange {
      * Discard the session. For a session that does not exist yet, it is first stored as
      * {@code UnknownDevice} and then discarded, so the discard and its evidence are on record.
      *
-     * @param reason {@link #TAMPERING}, or the refusal code of a proven mismatch
+     * @param cause tampering, or a proven mismatch
+     * @param code  the refusal code a proven mismatch stands for; null for tampering
      */
-    public record Discard(String reason, Rule rule, String detail) implements Action {
+    public record Discard(DiscardCause cause, RefusalCode code, Rule rule, String detail) implements Action {
     }
 
     /** Refuse the room key: store nothing usable (first copy) or refuse the copy (another copy). */
@@ -81,7 +79,7 @@ public final class SenderDataChange {
     /** New evidence about the sender (keys fetched, identity or verification changed): decide again. */
     public static Action onRedecision(SenderData current, Decision decision) {
         if (decision instanceof Decision.Rejected r) {
-            return new Discard(r.code().name(), r.rule(), r.detail());
+            return new Discard(DiscardCause.PROVEN_MISMATCH, r.code(), r.rule(), r.detail());
         }
         if (decision instanceof Decision.Tampered t) {
             return keepsTrustDespiteTampering(current) ? new Keep(SenderData.unknown(), t.rule()) : discard(t);
@@ -113,7 +111,7 @@ public final class SenderDataChange {
     }
 
     private static Discard discard(Decision.Tampered t) {
-        return new Discard(TAMPERING, t.rule(), t.what() + " (" + t.keyId() + "): " + t.detail());
+        return new Discard(DiscardCause.TAMPERING, null, t.rule(), t.what() + " (" + t.keyId() + "): " + t.detail());
     }
 
     /** How a newly decided value relates to the current one. */

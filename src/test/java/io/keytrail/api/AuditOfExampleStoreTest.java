@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +19,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The example recording replayed into a store, then audited as an auditor would: every decision it
- * records follows from the store's own facts (verification state folded from its events).
+ * records follows from the store's own facts (verification state folded from its events); and its read
+ * models rebuilt from the command line.
  */
 class AuditOfExampleStoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void theQuickstartStore_hasEveryDecisionConfirmed(@TempDir Path work) throws IOException {
-        Path store = work.resolve("store");
+    /** The quickstart replayed once into a store that both commands use (each boot of the engine costs seconds). */
+    @TempDir
+    static Path work;
+    private static Path store;
+
+    @BeforeAll
+    static void replayTheQuickstart() {
+        store = work.resolve("store");
         ReplayCommandTest.Run replay = ReplayCommandTest.replay(work, ReplayCommandTest.QUICKSTART.toString(),
                 "--store", store.toString());
         assertThat(replay.exit()).as(replay.stderr()).isZero();
+    }
+
+    @Test
+    void theQuickstartStore_hasEveryDecisionConfirmed() throws IOException {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -47,5 +58,36 @@ class AuditOfExampleStoreTest {
         assertThat(summary.path("unverifiable").asInt()).isZero();
         assertThat(decisions).allSatisfy(d -> assertThat(d.path("verdict").asText()).as(d.toString())
                 .isEqualTo("CONFIRMED"));
+    }
+
+    @Test
+    void theQuickstartStore_isRebuiltFromTheCommandLine_withProgressOnStderrAndCountsOnStdout() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", store.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(stderr).isZero();
+        JsonNode rebuilt = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip()).path("rebuilt");
+        assertThat(rebuilt.path("events").asLong()).isPositive();
+        // The quickstart: three sessions, two users' devices and identities (design 10's example).
+        assertThat(rebuilt.path("sessions").asLong()).isEqualTo(3);
+        assertThat(rebuilt.path("identities").asLong()).isPositive();
+        assertThat(stderr).contains("rebuild: " + rebuilt.path("events").asLong() + " / "
+                + rebuilt.path("events").asLong() + " events");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void rebuildOfADirectoryThatHoldsNoStore_exitsTwo_withoutStartingTheEngine(@TempDir Path empty) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KeytrailCli.execute(new String[] {"rebuild", "--store", empty.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(KeytrailCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("rebuild: ").contains("is not a Keytrail store")
+                .doesNotContain("starting the engine");
     }
 }

@@ -50,7 +50,7 @@ class KeytrailCliTest {
         Run run = run(help);
         assertThat(run.exit()).isZero();
         assertThat(run.err()).contains("usage: java -jar keytrail.jar [COMMAND]", "Commands:", "Exit status:");
-        for (String command : List.of("serve", "replay", "audit", "events", "export", "forget", "help")) {
+        for (String command : List.of("serve", "replay", "audit", "events", "export", "forget", "rebuild", "help")) {
             assertThat(run.err()).containsPattern("(?m)^\\s+" + command + "\\s");
         }
         assertThat(run.out()).as("standard output belongs to results").isEmpty();
@@ -58,7 +58,7 @@ class KeytrailCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "replay", "audit", "export", "forget"})
+    @ValueSource(strings = {"serve", "replay", "audit", "export", "forget", "rebuild"})
     void eachCommandsHelp_printsItsUsage_andSucceeds(String command) {
         for (List<String> args : List.of(List.of(command, "--help"), List.of(command, "-h"), List.of("help", command))) {
             Run run = run(args.toArray(String[]::new));
@@ -91,7 +91,7 @@ class KeytrailCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err().lines()).hasSize(2);
         assertThat(run.err()).startsWith("keytrail: unknown command " + typo)
-                .contains("commands: serve, replay, audit, events, export, forget, help").doesNotContain(STARTING);
+                .contains("commands: serve, replay, audit, events, export, forget, rebuild, help").doesNotContain(STARTING);
         assertThat(served).isEmpty();
     }
 

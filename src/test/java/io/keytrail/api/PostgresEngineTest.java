@@ -3,12 +3,16 @@ package io.keytrail.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,6 +26,8 @@ import io.keytrail.crypto.megolm.OutboundGroupSession;
 import io.keytrail.decrypt.DecryptService;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.KeysQueryBody;
+import io.keytrail.audit.ReadModelRebuild;
+import io.keytrail.directory.DirectoryProjection;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.TrustPolicy;
@@ -49,9 +55,47 @@ class PostgresEngineTest {
 
     @Autowired
     Keytrail keytrail;
+    @Autowired
+    ReadModelRebuild rebuild;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void rebuildOnPostgres_locksTheProjectionTables_andGivesBackEveryRow() {
+        String run = story();
+        Map<String, List<Map<String, Object>>> live = readModel(run);
+        assertThat(live.values()).allSatisfy(rows -> assertThat(rows).isNotEmpty());
+
+        ReadModelRebuild.Result result = rebuild.rebuild(p -> { });
+
+        assertThat(readModel(run)).isEqualTo(live);
+        assertThat(result.sessions()).isGreaterThanOrEqualTo(live.get("kt_session").size());
+    }
+
+    /**
+     * This run's rows of the projection's tables (the database is reused across runs, and rows that older
+     * builds wrote are theirs), every column but the generated session position, in a stable order.
+     */
+    private Map<String, List<Map<String, Object>>> readModel(String run) {
+        Map<String, List<Map<String, Object>>> model = new LinkedHashMap<>();
+        for (String table : DirectoryProjection.TABLES) {
+            String where = table.equals("kt_session") ? "room_id" : "user_id";
+            String order = table.equals("kt_session") ? "position" : table.equals("kt_device") ? "id" : "user_id";
+            List<Map<String, Object>> rows = jdbc.queryForList("select * from " + table + " where " + where
+                    + " like ? order by " + order, "%-" + run + ":pg.test");
+            rows.forEach(row -> row.keySet().removeIf("position"::equalsIgnoreCase));
+            model.put(table, rows);
+        }
+        return model;
+    }
 
     @Test
     void unknownDeviceThenKeysArrive_upgradesAndDecryptsOnPostgres() {
+        story();
+    }
+
+    /** Alice's room key, then her keys, then a decrypt under CROSS_SIGNED; returns the run's id. */
+    private String story() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         TestAccount alice = TestAccount.create("@alice-" + run + ":pg.test", "alice-" + run, "PHONE");
         OwnDevice me = TestAccount.create("@me-" + run + ":pg.test", "me-" + run, "ME").ownDevice("ME");
@@ -74,6 +118,7 @@ class PostgresEngineTest {
         DecryptService.Decrypted decrypted = keytrail.decrypt(room, TrustPolicy.CROSS_SIGNED, event);
         assertThat(decrypted.plaintext().path("content").path("body").asText()).isEqualTo("hi");
         assertThat(decrypted.senderDevice()).isEqualTo("PHONE");
+        return run;
     }
 
     @Test

@@ -133,7 +133,7 @@ class DecisionReverifierTest {
                 false, claimed);
         events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
                 new io.keytrail.session.SessionEvents.SessionDiscarded("!taint-forged:audit.test", view.sessionId(),
-                        "TAMPERING", Rule.TAINTED_DEVICE, "forged", evidence)));
+                        io.keytrail.trust.DiscardCause.TAMPERING, null, Rule.TAINTED_DEVICE, "forged", evidence)));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 

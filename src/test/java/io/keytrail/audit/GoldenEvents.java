@@ -1,5 +1,6 @@
 package io.keytrail.audit;
 
+import io.keytrail.trust.DiscardCause;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ import io.keytrail.session.SessionEvents.SessionForgotten;
 import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionKeyVault;
 import io.keytrail.session.SessionRef;
 import io.keytrail.session.Trigger;
@@ -97,9 +99,12 @@ final class GoldenEvents {
         events.put("SessionImported", new SessionImported(ROOM, sessionId, ImportSource.FORWARDED, curve, ed25519,
                 List.of(ALICE.device(LAPTOP).curve25519().toBase64()), true, 3, sealedAt3, SenderData.legacy(),
                 Rule.IMPORTED));
+        events.put("SessionReceivedOverImport", new SessionReceivedOverImport(ROOM, sessionId, ALICE.userId(), curve,
+                ed25519, true, true, 0, sealedAt0, SenderData.legacy(), new SenderData.VerificationViolation(known),
+                Rule.CROSS_SIGNED_PREVIOUSLY_VERIFIED, evidence));
         events.put("SenderDataChanged", new SenderDataChanged(ROOM, sessionId, deviceInfo,
                 new SenderData.SenderUnverified(known), Rule.CROSS_SIGNED_UNVERIFIED, Trigger.DEVICE_KEYS_FETCHED, evidence));
-        events.put("SessionDiscarded", new SessionDiscarded(ROOM, sessionId, "TAMPERING",
+        events.put("SessionDiscarded", new SessionDiscarded(ROOM, sessionId, DiscardCause.TAMPERING, null,
                 Rule.CROSS_SIGNING_SIGNATURE_INVALID, "device ALICEPHONE (ed25519:" + PHONE
                         + "): the self-signing key's signature does not verify", evidence));
         events.put("RatchetImproved", new RatchetImproved(ROOM, sessionId, 0, sealedAt0));

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -22,6 +24,15 @@ class GoldenEventsStoreTest {
     @Autowired
     @Qualifier("eventSerializer")
     Serializer eventSerializer;
+
+    @Autowired
+    List<EventUpcaster> applicationUpcasters;
+
+    @Test
+    void theApplicationRegistersExactlyTheUpcastersTheGoldenFilesAreReadWith() {
+        assertThat(applicationUpcasters).extracting(Object::getClass)
+                .containsExactlyInAnyOrderElementsOf(GoldenEventsTest.UPCASTERS.stream().map(Object::getClass).toList());
+    }
 
     @Test
     void applicationEventSerializer_writesTheGoldenBytesForEveryEvent() throws IOException {

@@ -1,5 +1,6 @@
 package io.keytrail.directory;
 
+import io.keytrail.trust.DiscardCause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -176,7 +177,7 @@ class DirectoryProjectionTest {
     void eventForASessionWithoutARow_failsLoudly() {
         when(sessions.findByRoomIdAndSessionId(ROOM, SESSION)).thenReturn(Optional.empty());
 
-        assertThatThrownBy(() -> projection.on(new SessionDiscarded(ROOM, SESSION, "TAMPERING", Rule.TAINTED_DEVICE, "d", null)))
+        assertThatThrownBy(() -> projection.on(new SessionDiscarded(ROOM, SESSION, DiscardCause.TAMPERING, null, Rule.TAINTED_DEVICE, "d", null)))
                 .isInstanceOf(IllegalStateException.class);
     }
 

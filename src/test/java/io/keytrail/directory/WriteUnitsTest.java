@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -154,5 +161,71 @@ class WriteUnitsTest {
         })).isInstanceOf(RefusalException.class);
         assertThat(transactions.commits).hasValue(0);
         assertThat(transactions.rollbacks).hasValue(1);
+    }
+
+    // --- the rebuild's gate (ADR 0013) ----------------------------------------------------------------
+
+    @Test
+    void aUnitStartedDuringAnExclusiveUnit_waitsUntilTheExclusiveUnitCommitted() throws InterruptedException {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread rebuild = new Thread(() -> units.exclusively(() -> {
+            inside.countDown();
+            awaitLatch(release);
+            return order.add("rebuild");
+        }));
+        rebuild.start();
+        assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread input = new Thread(() -> units.run(() -> order.add("input")));
+        input.start();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> input.getState() == Thread.State.WAITING);
+        assertThat(order).as("the input waits at the gate").isEmpty();
+
+        release.countDown();
+        rebuild.join(30_000);
+        input.join(30_000);
+        assertThat(order).containsExactly("rebuild", "input");
+        assertThat(transactions.commits).hasValue(2);
+    }
+
+    @Test
+    void anExclusiveUnit_waitsForTheUnitsInFlight() throws InterruptedException {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread input = new Thread(() -> units.run(() -> {
+            inside.countDown();
+            awaitLatch(release);
+            return order.add("input");
+        }));
+        input.start();
+        assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread rebuild = new Thread(() -> units.exclusively(() -> order.add("rebuild")));
+        rebuild.start();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> rebuild.getState() == Thread.State.WAITING);
+        assertThat(order).as("the rebuild waits for the input in flight").isEmpty();
+
+        release.countDown();
+        input.join(30_000);
+        rebuild.join(30_000);
+        assertThat(order).containsExactly("input", "rebuild");
+    }
+
+    @Test
+    void anExclusiveUnitInsideAUnit_isRefused_insteadOfWaitingForItselfForever() {
+        assertThatThrownBy(() -> units.run(() -> units.exclusively(() -> "never")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside another unit");
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

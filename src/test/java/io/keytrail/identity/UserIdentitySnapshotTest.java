@@ -8,6 +8,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.keytrail.EngineSpringTest;
@@ -16,13 +17,15 @@ import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 
 /**
- * A user's stream grows with every keys query; after the configured number of events (100 by default)
- * the identity is snapshotted, later loads start from the snapshot, and the state it carries is the
+ * A user's stream grows with every keys query; after the configured number of events (100 in production,
+ * 20 in the test profile, so that the test needs few keys queries) the identity is snapshotted, later loads start from the snapshot, and the state it carries is the
  * state the events give (the user can still be verified, and sessions still upgrade).
  */
 @EngineSpringTest
 class UserIdentitySnapshotTest {
-    private static final int KEYS_QUERIES = 120;
+    /** Events between snapshots, as the engine is configured. */
+    @Value("${keytrail.snapshots.user-identity-every}")
+    int every;
 
     @Autowired
     Keytrail keytrail;
@@ -35,7 +38,8 @@ class UserIdentitySnapshotTest {
     void longLivedIdentity_isSnapshotted_andLoadsFromTheSnapshotWithTheSameState() {
         TestAccount erin = TestAccount.create("@erin-snapshot:example.org", "erin-snapshot", "PHONE");
         var body = KeysQueryBody.of(erin);
-        for (int i = 0; i < KEYS_QUERIES; i++) {
+        int keysQueries = every + every / 5; // one snapshot, and a few events after it
+        for (int i = 0; i < keysQueries; i++) {
             keytrail.recordKeysQuery(body);
         }
 
@@ -45,8 +49,8 @@ class UserIdentitySnapshotTest {
         assertThat(snapshots).isPositive();
         List<? extends DomainEventMessage<?>> stream = events.readEvents(erin.userId()).asStream().toList();
         assertThat(stream.get(0).getPayload()).isInstanceOf(UserIdentity.class);
-        assertThat(stream.get(0).getSequenceNumber()).isGreaterThanOrEqualTo(99);
-        assertThat(stream.size()).isLessThan(KEYS_QUERIES);
+        assertThat(stream.get(0).getSequenceNumber()).isGreaterThanOrEqualTo(every - 1);
+        assertThat(stream.size()).isLessThan(keysQueries);
 
         // The snapshot carries the identity: verifying its current master key marks it verified, which
         // needs the MSK that only the snapshot (not the few events after it) can supply.

@@ -22,36 +22,36 @@ import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionRef;
 
 /** Real Megolm sessions, export entries and inputs for the import tests; every id is unique per call. */
-final class ImportFixtures {
-    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+public final class ImportFixtures {
+    public static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     static final SecureRandom RANDOM = new SecureRandom();
 
     private ImportFixtures() {
     }
 
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static String room() {
+    public static String room() {
         return "!" + unique("room") + ":example.org";
     }
 
     /** A user with one device, "DEV", and a valid cross-signing identity (used only when published). */
-    static TestAccount account(String name) {
+    public static TestAccount account(String name) {
         return TestAccount.create("@" + unique(name) + ":example.org", unique(name), "DEV");
     }
 
     /** A Megolm session that sent {@code messages} messages; keys and exports at any of those indices. */
-    static final class Sender {
-        final String roomId;
+    public static final class Sender {
+        public final String roomId;
         private final InboundGroupSession atZero;
         private final List<String> signedKeys = new ArrayList<>();
         private final List<String> ciphertexts = new ArrayList<>();
 
         final Ed25519KeyPair signing;
 
-        Sender(String roomId, int messages) {
+        public Sender(String roomId, int messages) {
             this(roomId, messages, Ed25519KeyPair.generate(RANDOM));
         }
 
@@ -74,30 +74,30 @@ final class ImportFixtures {
             return new Sender(roomId, signedKeys.size(), signing);
         }
 
-        String sessionId() {
+        public String sessionId() {
             return atZero.sessionId();
         }
 
         /** The signed v2 key an {@code m.room_key} carries, at {@code index}. */
-        String signedKeyAt(int index) {
+        public String signedKeyAt(int index) {
             return signedKeys.get(index);
         }
 
         /** The unsigned v1 export at {@code index}. */
-        String exportAt(int index) {
+        public String exportAt(int index) {
             return atZero.exportAt(index).toBase64();
         }
 
-        String ciphertext(int index) {
+        public String ciphertext(int index) {
             return ciphertexts.get(index);
         }
 
-        String aggregateId() {
+        public String aggregateId() {
             return new SessionRef(roomId, sessionId()).aggregateId();
         }
     }
 
-    static String payload(String roomId, String body) {
+    public static String payload(String roomId, String body) {
         ObjectNode p = JSON.objectNode();
         p.put("type", "m.room.message");
         p.putObject("content").put("msgtype", "m.text").put("body", body);
@@ -106,7 +106,7 @@ final class ImportFixtures {
     }
 
     /** One element of a key export: {@code ExportedSessionData}. */
-    static ObjectNode exportEntry(Sender s, int index, String senderKey, String claimedEd25519) {
+    public static ObjectNode exportEntry(Sender s, int index, String senderKey, String claimedEd25519) {
         ObjectNode e = JSON.objectNode();
         e.put("algorithm", "m.megolm.v1.aes-sha2");
         e.put("room_id", s.roomId);
@@ -122,12 +122,12 @@ final class ImportFixtures {
     }
 
     /** An export entry whose claimed creator is {@code account}'s device "DEV". */
-    static ObjectNode exportEntry(Sender s, int index, TestAccount account) {
+    public static ObjectNode exportEntry(Sender s, int index, TestAccount account) {
         return exportEntry(s, index, account.device("DEV").curve25519().toBase64(),
                 account.device("DEV").ed25519().publicKey().toBase64());
     }
 
-    static ObjectNode importRoomKeys(JsonNode... entries) {
+    public static ObjectNode importRoomKeys(JsonNode... entries) {
         ObjectNode input = JSON.objectNode().put("type", "import_room_keys");
         ArrayNode keys = input.putArray("keys");
         for (JsonNode entry : entries) {
@@ -136,18 +136,18 @@ final class ImportFixtures {
         return input;
     }
 
-    static ObjectNode importKeyExport(String passphrase, String file) {
+    public static ObjectNode importKeyExport(String passphrase, String file) {
         return JSON.objectNode().put("type", "import_key_export").put("passphrase", passphrase).put("file", file);
     }
 
-    static ObjectNode importBackup(String decryptionKey, JsonNode body) {
+    public static ObjectNode importBackup(String decryptionKey, JsonNode body) {
         ObjectNode input = JSON.objectNode().put("type", "import_backup").put("decryption_key", decryptionKey);
         input.set("body", body);
         return input;
     }
 
     /** An {@code m.room_key} input from {@code account}'s device "DEV", at {@code index}. */
-    static ObjectNode roomKey(TestAccount account, OwnDevice me, Sender s, int index,
+    public static ObjectNode roomKey(TestAccount account, OwnDevice me, Sender s, int index,
                               Optional<ObjectNode> senderDeviceKeys) {
         ObjectNode line = JSON.objectNode().put("type", "room_key").put("sender", account.userId())
                 .put("sender_key", account.device("DEV").curve25519().toBase64());
@@ -156,11 +156,11 @@ final class ImportFixtures {
         return line;
     }
 
-    static ObjectNode decrypt(String policy, String sender, Sender s, int index) {
+    public static ObjectNode decrypt(String policy, String sender, Sender s, int index) {
         return decrypt(policy, sender, s.roomId, s.sessionId(), s.ciphertext(index));
     }
 
-    static ObjectNode decrypt(String policy, String sender, String roomId, String sessionId, String ciphertext) {
+    public static ObjectNode decrypt(String policy, String sender, String roomId, String sessionId, String ciphertext) {
         ObjectNode line = JSON.objectNode().put("type", "decrypt").put("room_id", roomId).put("policy", policy);
         ObjectNode event = line.putObject("event");
         event.put("type", "m.room.encrypted");
@@ -178,13 +178,13 @@ final class ImportFixtures {
     }
 
     /** Simple names of the events of one session aggregate, in order. */
-    static List<String> eventsOf(EventStore store, String aggregateId) {
+    public static List<String> eventsOf(EventStore store, String aggregateId) {
         List<String> names = new ArrayList<>();
         store.readEvents(aggregateId).asStream().forEach(m -> names.add(m.getPayloadType().getSimpleName()));
         return names;
     }
 
-    static List<Object> payloadsOf(EventStore store, String aggregateId) {
+    public static List<Object> payloadsOf(EventStore store, String aggregateId) {
         List<Object> payloads = new ArrayList<>();
         store.readEvents(aggregateId).asStream().forEach(m -> payloads.add(m.getPayload()));
         return payloads;

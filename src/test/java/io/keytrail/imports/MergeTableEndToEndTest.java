@@ -33,7 +33,7 @@ import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionEvents.RatchetImproved;
-import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -123,11 +123,11 @@ class MergeTableEndToEndTest {
     // --- BETTER ratchet ------------------------------------------------------------------------------
 
     @Test
-    void better_greater_authenticatedCopyReplacesAnImport_wholeAsSessionReceived() {
+    void better_greater_authenticatedCopyReplacesAnImport_asSessionReceivedOverImport() {
         importAt(s, 2);
         publishAliceKeys();
         receive(s, 0);
-        assertThat(events()).containsExactly("SessionImported", "SessionReceived");
+        assertThat(events()).containsExactly("SessionImported", "SessionReceivedOverImport");
         assertThat(view().senderData()).isInstanceOf(SenderData.SenderUnverified.class);
         assertThat(view().imported()).isFalse();
         assertDecrypts("CROSS_SIGNED", 0);
@@ -197,7 +197,7 @@ class MergeTableEndToEndTest {
         importAt(s, 0);
         publishAliceKeys();
         receive(s, 0);
-        assertThat(events()).containsExactly("SessionImported", "SessionReceived");
+        assertThat(events()).containsExactly("SessionImported", "SessionReceivedOverImport");
         assertThat(view().senderData()).isInstanceOf(SenderData.SenderUnverified.class);
         assertDecrypts("CROSS_SIGNED", 0);
     }
@@ -241,9 +241,10 @@ class MergeTableEndToEndTest {
         importAt(s, 0);
         publishAliceKeys();
         receive(s, 2);
-        assertThat(events()).containsExactly("SessionImported", "SessionReceived");
-        SessionReceived replaced = (SessionReceived) payloadsOf(eventStore, s.aggregateId()).get(1);
+        assertThat(events()).containsExactly("SessionImported", "SessionReceivedOverImport");
+        SessionReceivedOverImport replaced = (SessionReceivedOverImport) payloadsOf(eventStore, s.aggregateId()).get(1);
         assertThat(replaced.firstKnownIndex()).isZero();
+        assertThat(replaced.ratchetTaken()).isFalse();
         assertThat(view().imported()).isFalse();
         assertDecrypts("CROSS_SIGNED", 0);
     }

@@ -1,5 +1,6 @@
 package io.keytrail.session;
 
+import io.keytrail.trust.DiscardCause;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.trust.Rule;
@@ -32,6 +33,7 @@ import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionFixtures.Megolm;
 import io.keytrail.trust.SenderData;
 
@@ -111,28 +113,40 @@ class MegolmSessionImportTest {
     @Test
     void importOfADiscardedSession_isRefused() {
         fixture.given(received(vault, megolm, 0, ALICE, PHONE, SenderData.unknown(), nothingKnown()),
-                        new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null))
+                        new SessionDiscarded(ROOM, megolm.sessionId(), DiscardCause.TAMPERING, null, Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null))
                 .when(importOf(megolm, 0, ALICE, PHONE))
                 .expectEventsMatching(exactly(event(SessionCopyRefused.class, "SESSION_DISCARDED",
                         e -> e.code().equals(RefusalCode.SESSION_DISCARDED))));
     }
 
     @Test
-    void authenticatedCopyWithMoreTrustOverAnImport_isReceivedAnewAndLosesTheLegacyFlagBecauseTrustRose() {
+    void authenticatedCopyWithMoreTrustOverAnImport_isReceivedOverTheImportAndLosesTheLegacyFlagBecauseTrustRose() {
         fixture.given(imported(vault, megolm, 0, ALICE, PHONE))
                 .when(receive(megolm, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
-                .expectEventsMatching(exactly(event(SessionReceived.class, "SenderUnverified, from Olm",
+                .expectEventsMatching(exactly(event(SessionReceivedOverImport.class, "SenderUnverified, from Olm",
                         e -> e.senderData().equals(unverified(ALICE, PHONE)) && e.sender().equals(ALICE.userId())
+                                && e.previous().equals(SenderData.legacy()) && e.evidence() != null
                                 && e.firstKnownIndex() == 0)));
+    }
+
+    @Test
+    void anImportReceivedOverInTheOldForm_aSecondSessionReceived_stillFoldsIntoAnAuthenticatedSession() {
+        // Stores written before SessionReceivedOverImport held a second SessionReceived on the aggregate.
+        SessionReceived oldForm = received(vault, megolm, 0, ALICE, PHONE, unverified(ALICE, PHONE),
+                crossSigned(ALICE, PHONE));
+        fixture.given(imported(vault, megolm, 0, ALICE, PHONE), oldForm)
+                .when(receive(megolm, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents(); // the same copy again: were it still an import, it would be received over it
     }
 
     @Test
     void authenticatedCopyWithMoreTrustButAWorseRatchet_keepsTheImportsBetterRatchet() {
         fixture.given(imported(vault, megolm, 0, ALICE, PHONE))
                 .when(receive(megolm, 6, ALICE, PHONE, deviceOnly(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
-                .expectEventsMatching(exactly(event(SessionReceived.class, "DeviceInfo at index 0",
+                .expectEventsMatching(exactly(event(SessionReceivedOverImport.class, "DeviceInfo at index 0",
                         e -> e.senderData().equals(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY))
-                                && e.firstKnownIndex() == 0
+                                && e.firstKnownIndex() == 0 && !e.ratchetTaken()
                                 && vault.open(e.sealedSessionKey(), megolm.id()).equals(megolm.exportAt(0)))));
     }
 

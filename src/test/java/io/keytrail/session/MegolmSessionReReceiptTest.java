@@ -1,5 +1,6 @@
 package io.keytrail.session;
 
+import io.keytrail.trust.DiscardCause;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.crypto.megolm.RatchetComparison;
 import io.keytrail.trust.Rule;
@@ -146,7 +147,7 @@ class MegolmSessionReReceiptTest {
     @Test
     void copyOfADiscardedSession_isRefused() {
         fixture.given(heldAt(0, SenderData.unknown()),
-                        new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null))
+                        new SessionDiscarded(ROOM, megolm.sessionId(), DiscardCause.TAMPERING, null, Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null))
                 .when(receive(megolm, 0, ALICE, PHONE, crossSigned(ALICE, PHONE)))
                 .expectResultMessagePayloadMatching(event(ReceiveOutcome.class, "refused SESSION_DISCARDED",
                         o -> RefusalCode.SESSION_DISCARDED == o.refusedCode()))
@@ -180,6 +181,6 @@ class MegolmSessionReReceiptTest {
                 .when(receive(megolm, 0, ALICE, PHONE,
                         withIdentity(ALICE, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE, ALICE, false, false)))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING",
-                        e -> e.reason().equals("TAMPERING"))));
+                        e -> e.cause() == DiscardCause.TAMPERING)));
     }
 }

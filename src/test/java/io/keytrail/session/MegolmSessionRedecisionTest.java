@@ -1,5 +1,7 @@
 package io.keytrail.session;
 
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.trust.DiscardCause;
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.ALICE_RESET;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
@@ -157,7 +159,7 @@ class MegolmSessionRedecisionTest {
         fixture.given(claimedLaptopKey)
                 .when(redecide(crossSigned(ALICE, PHONE)))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "MISMATCHED_IDENTITY_KEYS",
-                        e -> e.reason().equals("MISMATCHED_IDENTITY_KEYS") && e.rule().equals(Rule.OWNER_CHECK_MISMATCH))));
+                        e -> e.cause() == DiscardCause.PROVEN_MISMATCH && e.code() == RefusalCode.MISMATCHED_IDENTITY_KEYS && e.rule().equals(Rule.OWNER_CHECK_MISMATCH))));
     }
 
     @Test
@@ -165,7 +167,7 @@ class MegolmSessionRedecisionTest {
         fixture.given(receivedAs(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .when(redecide(withIdentity(ALICE, PHONE, DeviceSigning.BAD_CROSS_SIGNATURE, ALICE, false, false)))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING",
-                        e -> e.reason().equals("TAMPERING") && e.rule().equals(Rule.CROSS_SIGNING_SIGNATURE_INVALID))));
+                        e -> e.cause() == DiscardCause.TAMPERING && e.rule().equals(Rule.CROSS_SIGNING_SIGNATURE_INVALID))));
     }
 
     @Test
@@ -189,7 +191,7 @@ class MegolmSessionRedecisionTest {
         fixture.given(receivedAs(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY)))
                 .when(redecide(tainted))
                 .expectEventsMatching(exactly(event(SessionDiscarded.class, "TAMPERING, rule TAINTED_DEVICE, refused SSK",
-                        e -> e.reason().equals("TAMPERING") && e.rule() == Rule.TAINTED_DEVICE
+                        e -> e.cause() == DiscardCause.TAMPERING && e.rule() == Rule.TAINTED_DEVICE
                                 && e.evidence().equals(tainted)
                                 && e.evidence().storedDeviceStanding().refusedSelfSigningKey()
                                         .equals(ALICE_RESET.selfSigningKeyJson(MasterSignature.BAD))
@@ -221,6 +223,6 @@ class MegolmSessionRedecisionTest {
     }
 
     private SessionDiscarded discarded() {
-        return new SessionDiscarded(ROOM, megolm.sessionId(), "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null);
+        return new SessionDiscarded(ROOM, megolm.sessionId(), DiscardCause.TAMPERING, null, Rule.CROSS_SIGNING_SIGNATURE_INVALID, "given", null);
     }
 }

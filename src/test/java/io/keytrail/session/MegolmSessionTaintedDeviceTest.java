@@ -1,5 +1,6 @@
 package io.keytrail.session;
 
+import io.keytrail.trust.DiscardCause;
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.ALICE_RESET;
 import static io.keytrail.session.SessionFixtures.PHONE;
@@ -57,7 +58,7 @@ class MegolmSessionTaintedDeviceTest {
                         event(SessionReceived.class, "UnknownDevice by TAINTED_DEVICE",
                                 e -> e.senderData().equals(SenderData.unknown()) && e.rule() == Rule.TAINTED_DEVICE),
                         event(SessionDiscarded.class, "TAMPERING with the standing and the refused SSK",
-                                e -> e.reason().equals("TAMPERING") && e.rule() == Rule.TAINTED_DEVICE
+                                e -> e.cause() == DiscardCause.TAMPERING && e.rule() == Rule.TAINTED_DEVICE
                                         && e.evidence().equals(tainted)
                                         && e.evidence().storedDeviceStanding().refusedSelfSigningKey()
                                                 .equals(ALICE_RESET.selfSigningKeyJson(MasterSignature.BAD))

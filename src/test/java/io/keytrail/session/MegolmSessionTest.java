@@ -1,5 +1,6 @@
 package io.keytrail.session;
 
+import io.keytrail.trust.DiscardCause;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.trust.Rule;
 
@@ -194,7 +195,7 @@ class MegolmSessionTest {
                                 e -> e.senderData().equals(SenderData.unknown())
                                         && e.rule().equals(Rule.CROSS_SIGNING_SIGNATURE_INVALID)),
                         event(SessionDiscarded.class, "TAMPERING naming the SSK key id",
-                                e -> e.reason().equals("TAMPERING")
+                                e -> e.cause() == DiscardCause.TAMPERING
                                         && e.detail().contains("ed25519:" + ALICE.selfSigningKey().publicKey().toBase64())
                                         && e.evidence() != null)));
     }

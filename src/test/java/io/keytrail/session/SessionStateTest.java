@@ -1,5 +1,6 @@
 package io.keytrail.session;
 
+import io.keytrail.trust.DiscardCause;
 import static io.keytrail.session.SessionFixtures.ALICE;
 import static io.keytrail.session.SessionFixtures.LAPTOP;
 import static io.keytrail.session.SessionFixtures.PHONE;
@@ -26,6 +27,7 @@ import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.trust.Rule;
 import io.keytrail.trust.SenderData;
 
@@ -47,6 +49,24 @@ class SessionStateTest {
     }
 
     @Test
+    void sessionReceivedOverImport_makesTheImportAnAuthenticatedSession_likeTheOldSecondSessionReceived() {
+        SessionReceived oldForm = received(unverified(ALICE, PHONE));
+        SessionReceivedOverImport newForm = new SessionReceivedOverImport(ROOM, SESSION, ALICE.userId(),
+                curve(ALICE, PHONE), ed25519(ALICE, PHONE), true, false, 4, "v1:sealed-at-4", SenderData.legacy(),
+                unverified(ALICE, PHONE), Rule.CROSS_SIGNED_UNVERIFIED, oldForm.evidence());
+
+        SessionState overImport = SessionState.of(List.of(imported(), newForm));
+
+        assertThat(overImport.imported()).isFalse();
+        assertThat(overImport.forwardingChain()).isEmpty();
+        assertThat(overImport.sender()).isEqualTo(ALICE.userId());
+        assertThat(overImport.senderData()).isEqualTo(unverified(ALICE, PHONE));
+        assertThat(overImport).as("stores holding the old form fold to the same state")
+                .isEqualTo(SessionState.of(List.of(imported(), oldForm)));
+        assertThat(SessionState.recordsDecision(newForm)).isTrue();
+    }
+
+    @Test
     void beforeTheFirstEvent_noSessionExists() {
         assertThat(SessionState.NONE.exists()).isFalse();
         assertThat(SessionState.of(List.of())).isEqualTo(SessionState.NONE);
@@ -58,7 +78,7 @@ class SessionStateTest {
                 .apply(new SenderDataChanged(ROOM, SESSION, SenderData.unknown(), unverified(ALICE, PHONE),
                         Rule.CROSS_SIGNED_UNVERIFIED, Trigger.DEVICE_KEYS_FETCHED, null))
                 .apply(new RatchetImproved(ROOM, SESSION, 0, "v1:x"))
-                .apply(new SessionDiscarded(ROOM, SESSION, "TAMPERING", Rule.TAINTED_DEVICE, "d", null));
+                .apply(new SessionDiscarded(ROOM, SESSION, DiscardCause.TAMPERING, null, Rule.TAINTED_DEVICE, "d", null));
 
         assertThat(state).isSameAs(SessionState.NONE);
     }
@@ -132,7 +152,7 @@ class SessionStateTest {
     @Test
     void sessionDiscarded_marksTheSessionAndKeepsItsSenderData() {
         SessionState state = SessionState.of(List.of(received(unverified(ALICE, PHONE)),
-                new SessionDiscarded(ROOM, SESSION, "TAMPERING", Rule.CROSS_SIGNING_SIGNATURE_INVALID, "bad", null)));
+                new SessionDiscarded(ROOM, SESSION, DiscardCause.TAMPERING, null, Rule.CROSS_SIGNING_SIGNATURE_INVALID, "bad", null)));
 
         assertThat(state.discarded()).isTrue();
         assertThat(state.senderData()).isEqualTo(unverified(ALICE, PHONE));
@@ -157,7 +177,7 @@ class SessionStateTest {
     void decisionsAreTheCreatingChangingAndDiscardingEvents() {
         assertThat(SessionState.recordsDecision(received(SenderData.unknown()))).isTrue();
         assertThat(SessionState.recordsDecision(imported())).isTrue();
-        assertThat(SessionState.recordsDecision(new SessionDiscarded(ROOM, SESSION, "TAMPERING",
+        assertThat(SessionState.recordsDecision(new SessionDiscarded(ROOM, SESSION, DiscardCause.TAMPERING, null,
                 Rule.TAINTED_DEVICE, "d", null))).isTrue();
         assertThat(SessionState.recordsDecision(new RatchetImproved(ROOM, SESSION, 0, "v1:x"))).isFalse();
         assertThat(SessionState.recordsDecision(new SessionCopyKept(ROOM, SESSION, RatchetComparison.EQUAL,

@@ -80,7 +80,7 @@ class SenderDataChangeTest {
     void firstCopyTampered_isDiscardedForTamperingNamingTheKey() {
         SenderDataChange.Action action = SenderDataChange.onReceipt(null, TAMPERED);
 
-        assertThat(action).isEqualTo(new SenderDataChange.Discard(SenderDataChange.TAMPERING, Rule.TAINTED_DEVICE,
+        assertThat(action).isEqualTo(new SenderDataChange.Discard(DiscardCause.TAMPERING, null, Rule.TAINTED_DEVICE,
                 "device_keys:PHONE (ed25519:refused): relies on a refused key"));
     }
 
@@ -141,7 +141,7 @@ class SenderDataChangeTest {
     void redecisionProvingAMismatch_discardsWhateverTheRankWithTheRefusalCode() {
         for (SenderData current : BY_RANK) {
             assertThat(SenderDataChange.onRedecision(current, REJECTED)).isEqualTo(new SenderDataChange.Discard(
-                    "MISMATCHED_IDENTITY_KEYS", Rule.OWNER_CHECK_MISMATCH, "keys contradict"));
+                    DiscardCause.PROVEN_MISMATCH, RefusalCode.MISMATCHED_IDENTITY_KEYS, Rule.OWNER_CHECK_MISMATCH, "keys contradict"));
         }
     }
 
