@@ -139,7 +139,6 @@ final class CliContext {
                 "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
-                "--spring.sql.init.platform=h2",
                 "--keytrail.data-dir=" + home,
                 "--keytrail.homeserver.base-url=",
                 // No slow lane in a tool: no key-query saga processor and no persistent deadline scheduler

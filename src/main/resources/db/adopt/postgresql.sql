@@ -1,3 +1,8 @@
+-- Adoption of a store created before Flyway (ADR 0015): run once by io.keytrail.api.SchemaMigrations,
+-- only on a store that has Keytrail's tables but no flyway_schema_history, right before it is baselined
+-- at V1. It is what every start ran before Flyway (schema-postgresql.sql), so a store made by any earlier
+-- version is brought to V1's shape first; on a store already at V1's shape it changes nothing.
+
 -- db-scheduler's table (persistent deadlines of the background retry, ADR 0005).
 create table if not exists scheduled_tasks (
   task_name text not null,
