@@ -49,7 +49,7 @@ class EventProcessorsHealth implements HealthIndicator {
             } else {
                 detail.put("mode", "subscribing");
             }
-            if (processor.isError() || Boolean.TRUE.equals(detail.containsKey("segmentError"))) {
+            if (processor.isError() || detail.containsKey("segmentError")) {
                 health.down();
             }
             health.withDetail(entry.getKey(), detail);
