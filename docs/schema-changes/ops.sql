@@ -1,0 +1,14 @@
+-- Branch ops (issue 11, operations): this branch IS the conversion to Flyway (ADR 0015).
+--
+-- No table or column of Keytrail's, Axon's or db-scheduler's is added or changed. The schema as main
+-- had it is now V1 (src/main/resources/db/migration/h2/V1__baseline.sql and
+-- .../postgresql/V1__baseline.sql). Flyway adds its own history table, flyway_schema_history, on both
+-- databases. Hibernate runs with ddl-auto: validate; spring.sql.init and schema-{h2,postgresql}.sql are
+-- gone (their content is now db/adopt/{h2,postgresql}.sql, run once when a pre-Flyway store is adopted).
+--
+-- For the integrator: each other branch's docs/schema-changes/*.sql becomes a new migration in BOTH
+-- directories, numbered after V1 (V2__<what>.sql, V3__...), one per change; the H2 and PostgreSQL
+-- texts may differ (types: blob/bytea, varchar/text). Do not edit V1.
+--
+-- H2: nothing.
+-- PostgreSQL: nothing.
