@@ -146,6 +146,10 @@ final class CliContext {
                 // history from the tail, ADR 0005).
                 "--keytrail.lanes.saga-processor.auto-start=false",
                 "--db-scheduler.enabled=false",
+                // Nobody scrapes a tool: no Prometheus registry and no Axon message monitors (they cost
+                // seconds of a tool's start, ADR 0015). Keytrail's counters go to a simple registry.
+                "--management.defaults.metrics.export.enabled=false",
+                "--axon.metrics.auto-configuration.enabled=false",
                 "--logging.config=classpath:logback-replay.xml",
                 "--spring.main.log-startup-info=false");
     }
