@@ -148,7 +148,7 @@ final class CliContext {
                 "--db-scheduler.enabled=false",
                 // Nobody scrapes a tool: no Prometheus registry and no Axon message monitors (they cost
                 // seconds of a tool's start, ADR 0015). Keytrail's counters go to a simple registry.
-                "--management.defaults.metrics.export.enabled=false",
+                "--management.prometheus.metrics.export.enabled=false",
                 "--axon.metrics.auto-configuration.enabled=false",
                 "--logging.config=classpath:logback-replay.xml",
                 "--spring.main.log-startup-info=false");
