@@ -201,7 +201,6 @@ final class CliContext {
                         + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOB_TIMEOUT=10000",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
-                "--spring.sql.init.platform=h2",
                 "--keytrail.data-dir=" + home,
                 "--keytrail.homeserver.base-url=",
                 // No slow lane in a tool: no key-query saga processor and no persistent deadline scheduler
@@ -209,6 +208,10 @@ final class CliContext {
                 // history from the tail, ADR 0005).
                 "--keytrail.lanes.saga-processor.auto-start=false",
                 "--db-scheduler.enabled=false",
+                // Nobody scrapes a tool: no Prometheus registry and no Axon message monitors (they cost
+                // seconds of a tool's start, ADR 0015). Keytrail's counters go to a simple registry.
+                "--management.prometheus.metrics.export.enabled=false",
+                "--axon.metrics.auto-configuration.enabled=false",
                 "--logging.config=classpath:logback-replay.xml",
                 "--spring.main.log-startup-info=false"));
         // Tests name the sealing keys here (the service and the tools read them from the environment).

@@ -67,7 +67,8 @@ import io.keytrail.session.SessionDiscardedUpcaster;
  */
 @AutoConfiguration(before = {JpaRepositoriesAutoConfiguration.class, HibernateJpaAutoConfiguration.class})
 @Import({KeytrailAutoConfiguration.RepositoryPackages.class,
-        EngineConfiguration.class, CliEngineConfiguration.class, LaneConfiguration.class, IdentitySnapshots.class,
+        EngineConfiguration.class, CliEngineConfiguration.class, SchemaMigrations.class, OperationsConfiguration.class,
+        LaneConfiguration.class, IdentitySnapshots.class,
         // aggregates and the saga (Axon finds them among the bean definitions)
         MegolmSession.class, UserIdentity.class, KeysQuerySaga.class,
         // directory (read models), lanes, re-decision, imports, decryption, audit

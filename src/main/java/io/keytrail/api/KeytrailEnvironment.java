@@ -54,6 +54,15 @@ public class KeytrailEnvironment implements EnvironmentPostProcessor, Ordered {
         // The directory read models are updated inside the unit of work that stores the events, so the
         // fast lane and the re-decision search never read a stale model (ADR 0004).
         defaults.put("axon.eventhandling.processors.directory.mode", "subscribing");
+        // Keytrail's counters (KeytrailMetrics) count what this node stores, as it stores it (ADR 0015).
+        defaults.put("axon.eventhandling.processors.keytrail-metrics.mode", "subscribing");
+        // Axon's own metrics as tagged meters (axon-micrometer), the shape Prometheus wants.
+        defaults.put("axon.metrics.micrometer.dimensional", "true");
+        // The schema is Flyway's (ADR 0015): one migration directory per database; Hibernate only validates.
+        // A host with migrations of its own lists both locations (README, Embedding).
+        defaults.put("spring.flyway.locations", "classpath:db/migration/{vendor}");
+        defaults.put("spring.flyway.baseline-description", "store created before schema migrations");
+        defaults.put("spring.jpa.hibernate.ddl-auto", "validate");
         // Upper bound on how late a retry deadline fires.
         defaults.put("db-scheduler.polling-interval", "2s");
         // Deadlines overdue at a restart must not run before Axon's deadline manager bean exists (they

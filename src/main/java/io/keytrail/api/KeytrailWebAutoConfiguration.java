@@ -22,7 +22,8 @@ import io.keytrail.audit.RebuildController;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "keytrail.api", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties({ApiProperties.class, HttpLimits.class})
-@Import({ApiAccessConfiguration.class, ApiWebConfiguration.class, ApiController.class, AuditController.class, KeysAdminController.class, RebuildController.class,
-        ApiErrors.class, ErrorPage.class})
+@Import({ApiAccessConfiguration.class, ApiWebConfiguration.class, ApiController.class, AuditController.class,
+        KeysAdminController.class, RebuildController.class, ApiDocsConfiguration.class, ApiErrors.class,
+        ErrorPage.class})
 public class KeytrailWebAutoConfiguration {
 }

@@ -5,6 +5,7 @@ import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.matrix.Bounds;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,6 +28,8 @@ import io.keytrail.trust.VerificationLevel;
 import io.keytrail.trust.VerificationState;
 import io.keytrail.trust.VerificationStates;
 
+import java.util.Locale;
+
 /**
  * Decrypts {@code m.room.encrypted} Megolm events under a policy (design section 7): find the session
  * by room and session id only, decrypt and authenticate, map the sender data to a verification
@@ -44,6 +47,7 @@ public class DecryptService {
     private final Directory directory;
     private final SessionKeyVault vault;
     private final MessageIndexLedger ledger;
+    private volatile DecryptObserver observer = DecryptObserver.NONE;
 
     public DecryptService(Directory directory, SessionKeyVault vault, MessageIndexLedger ledger) {
         this.directory = directory;
@@ -54,7 +58,28 @@ public class DecryptService {
     public record Decrypted(ObjectNode plaintext, JsonNode verificationState, String senderDevice) {
     }
 
+    /** Operations' observer of decryptions (metrics, ADR 0015); none by default. */
+    @Autowired(required = false)
+    public void setObserver(DecryptObserver observer) {
+        this.observer = observer;
+    }
+
     public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
+        String outcome = "internal_error";
+        try {
+            Decrypted decrypted = decryptUnobserved(roomId, policy, event);
+            outcome = "shown";
+            return decrypted;
+        } catch (RefusalException e) {
+            outcome = e.code() == RefusalCode.SENDER_IDENTITY_NOT_TRUSTED ? "withheld"
+                    : e.code().name().toLowerCase(Locale.ROOT);
+            throw e;
+        } finally {
+            observer.decrypted(policy, outcome);
+        }
+    }
+
+    private Decrypted decryptUnobserved(String roomId, TrustPolicy policy, JsonNode event) {
         if (roomId == null || roomId.isEmpty()) {
             throw RefusalException.invalidInput("decrypt needs the room_id the event arrived in");
         }

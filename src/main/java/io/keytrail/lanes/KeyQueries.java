@@ -14,4 +14,8 @@ public interface KeyQueries {
     Duration responseTimeout();
 
     Backoff backoff();
+
+    /** The saga scheduled attempt {@code attempt} of the user's query (for metrics; must not throw). */
+    default void retryScheduled(String userId, int attempt) {
+    }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.lang.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -35,6 +37,8 @@ import io.keytrail.errors.RefusalException;
 public class KeysQueryLane implements KeyQueries, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(KeysQueryLane.class);
     private static final String[] SECTIONS = {"device_keys", "master_keys", "self_signing_keys", "user_signing_keys"};
+    /** The users (and attempts) of the answer being recorded on this thread: tells re-decisions' lane apart. */
+    private static final ThreadLocal<Map<String, Integer>> RECORDING = new ThreadLocal<>();
 
     private final LaneProperties properties;
     private final HomeserverClient client;
@@ -46,6 +50,7 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
     private final Map<String, Integer> due = new LinkedHashMap<>();
     private boolean flushScheduled;
     private volatile boolean closed;
+    private volatile LaneObserver observer = LaneObserver.NONE;
 
     /**
      * @param client the homeserver's {@code /keys/query}, or {@code null}: no homeserver, the slow lane is
@@ -74,9 +79,34 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
         }
     }
 
+    /** Operations' observer of queries and retries (metrics, ADR 0015); none by default. */
+    @Autowired(required = false)
+    public void setObserver(LaneObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * The attempt of {@code userId}'s query whose answer this thread is recording right now, if it is
+     * recording one: 1 for the slow lane, more for the background retry; empty for keys that came in
+     * as an input. Events published while the answer is recorded are handled on the same thread.
+     */
+    public static Optional<Integer> attemptBeingRecorded(String userId) {
+        Map<String, Integer> batch = RECORDING.get();
+        return batch == null ? Optional.empty() : Optional.ofNullable(batch.get(userId));
+    }
+
     @Override
     public boolean enabled() {
         return client != null;
+    }
+
+    @Override
+    public void retryScheduled(String userId, int attempt) {
+        try {
+            observer.retryScheduled(userId, attempt);
+        } catch (RuntimeException e) {
+            log.debug("the lane observer failed", e);
+        }
     }
 
     @Override
@@ -132,33 +162,44 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
             return;
         }
         Instant requestedAt = clock.instant();
+        long started = System.nanoTime();
         log.debug("querying keys of {} user(s)", batch.size());
-        client.queryKeys(batch.keySet()).thenAccept(outcome -> deliver(batch, requestedAt, outcome))
+        client.queryKeys(batch.keySet())
+                .thenAccept(outcome -> deliver(batch, requestedAt, Duration.ofNanos(System.nanoTime() - started), outcome))
                 .exceptionally(t -> {
                     log.error("delivering a keys query outcome failed", t);
                     return null;
                 });
     }
 
-    private void deliver(Map<String, Integer> batch, Instant requestedAt, KeysQueryOutcome outcome) {
+    private void deliver(Map<String, Integer> batch, Instant requestedAt, Duration took, KeysQueryOutcome outcome) {
         if (closed) {
             return; // shutting down: the saga's persisted timeout retries after the restart
         }
         if (!(outcome instanceof KeysQueryOutcome.Answered answered)) {
+            observe(batch, took, outcome instanceof KeysQueryOutcome.HttpError ? "http_error"
+                    : outcome instanceof KeysQueryOutcome.TimedOut ? "timed_out"
+                    : outcome instanceof KeysQueryOutcome.Unreachable ? "unreachable" : "malformed");
             failAll(batch, requestedAt, KeysQueryOutcome.describe(outcome));
             return;
         }
+        RECORDING.set(batch);
         try {
             keys.record(answered.body(), requestedAt);
         } catch (RefusalException e) {
+            observe(batch, took, "unrecordable");
             failAll(batch, requestedAt, "the response could not be read: " + e.getMessage());
             return;
         } catch (RuntimeException e) {
             // Users already recorded ignore the failure (their saga saw the keys first).
             log.warn("recording a keys query response failed", e);
+            observe(batch, took, "unrecordable");
             failAll(batch, requestedAt, "the response could not be recorded: " + e.getClass().getSimpleName());
             return;
+        } finally {
+            RECORDING.remove();
         }
+        observe(batch, took, "answered");
         batch.forEach((userId, attempt) -> {
             if (answered.unanswered(userId)) {
                 fail(userId, requestedAt, attempt, "the user's homeserver could not be reached");
@@ -166,6 +207,14 @@ public class KeysQueryLane implements KeyQueries, DisposableBean {
                 fail(userId, requestedAt, attempt, "the response does not mention the user");
             }
         });
+    }
+
+    private void observe(Map<String, Integer> batch, Duration took, String outcome) {
+        try {
+            observer.queried(batch, took, outcome);
+        } catch (RuntimeException e) {
+            log.debug("the lane observer failed", e);
+        }
     }
 
     /** The sections that make a user part of the response (as {@code KeysQueryResponse} reads it). */

@@ -210,6 +210,7 @@ public class KeysQuerySaga {
         }
         dueDeadlineId = deadlines.schedule(lane.backoff().delayBefore(attempts), QUERY_DUE,
                 new QueryDue(userId, attempts + 1));
+        lane.retryScheduled(userId, attempts + 1);
     }
 
     private void finish(DeadlineManager deadlines) {

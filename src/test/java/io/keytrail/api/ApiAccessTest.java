@@ -56,7 +56,7 @@ class ApiAccessTest {
                 new String[] {"GET", "/api/v1/sessions/%21r%3Ax/abc"}, new String[] {"POST", "/api/v1/export"},
                 new String[] {"GET", "/api/v1/audit/history?room_id=r&session_id=s"},
                 new String[] {"POST", "/api/v1/audit/reverify"}, new String[] {"GET", "/error"},
-                new String[] {"GET", "/"}, new String[] {"GET", "/actuator/health"}, new String[] {"PUT", "/nothing"})) {
+                new String[] {"GET", "/"}, new String[] {"GET", "/actuator/prometheus"}, new String[] {"PUT", "/nothing"})) {
             RawHttp.Answer answer = http().send(call[0], call[1], null, call[0].equals("GET") ? null : OWN_DEVICE);
 
             assertThat(answer.status()).as(call[0] + " " + call[1]).isEqualTo(401);

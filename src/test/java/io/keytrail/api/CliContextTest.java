@@ -27,7 +27,7 @@ class CliContextTest {
     Path store;
 
     @Test
-    void theToolsEngine_startsNoWebServer_noScheduler_andLeavesTheSagaProcessorStopped() {
+    void theToolsEngine_startsNoWebServer_noScheduler_noPrometheus_andLeavesTheSagaProcessorStopped() {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         try (ConfigurableApplicationContext context = CliContext.start(store, "replay",
                 new PrintStream(progress, true, StandardCharsets.UTF_8))) {
@@ -35,6 +35,8 @@ class CliContextTest {
                     .isEqualTo("replay: starting the engine on store " + store.toAbsolutePath() + " …\n");
             assertThat(context).isNotInstanceOf(WebServerApplicationContext.class);
             assertThat(context.getBeanNamesForType(Scheduler.class)).isEmpty();
+            assertThat(context.getBeanNamesForType(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class)).isEmpty();
+            assertThat(context.getBeanNamesForType(org.axonframework.micrometer.MetricsConfigurerModule.class)).isEmpty();
             assertThat(context.getBean(DeadlineManager.class)).isInstanceOf(SimpleDeadlineManager.class);
             EventProcessor saga = context.getBean(EventProcessingConfiguration.class)
                     .eventProcessor("KeysQuerySagaProcessor").orElseThrow();

@@ -14,21 +14,22 @@ import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * A store created before the id limits has 255-character id columns, which Hibernate's update never
- * widens: schema-h2.sql widens them at start, keeping data and NOT NULL, and is harmless on a new store.
+ * widens: the adoption script db/adopt/h2.sql (run once before a pre-Flyway store is baselined, ADR 0015)
+ * widens them, keeping data and NOT NULL, and is harmless where the tables are missing.
  */
 class SchemaWideningTest {
     @Test
     void startupScript_widensOldIdColumns_andIgnoresMissingTables() throws Exception {
         String url = "jdbc:h2:mem:widen-" + UUID.randomUUID();
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("schema-h2.sql")); // new store: no tables yet
+            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/adopt/h2.sql")); // new store: no tables yet
             s.execute("create table domain_event_entry (global_index bigint primary key,"
                     + " aggregate_identifier varchar(255) not null, sequence_number bigint not null,"
                     + " constraint uk_old unique (aggregate_identifier, sequence_number))");
             s.execute("create table kt_device (id varchar(255) primary key, user_id varchar(255) not null)");
             s.execute("insert into domain_event_entry values (1, '!r:x|s', 0)");
 
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("schema-h2.sql"));
+            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/adopt/h2.sql"));
 
             assertThat(column(s, "DOMAIN_EVENT_ENTRY", "AGGREGATE_IDENTIFIER")).isEqualTo("512 NO");
             assertThat(column(s, "KT_DEVICE", "ID")).isEqualTo("512 NO");

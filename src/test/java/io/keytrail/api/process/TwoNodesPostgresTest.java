@@ -102,11 +102,8 @@ class TwoNodesPostgresTest {
     @BeforeEach
     void createSchema() throws SQLException {
         try (Connection c = connect(""); Statement s = c.createStatement()) {
+            // Empty: Flyway creates every table and sequence in it (the nodes' current schema).
             s.execute("create schema " + schema);
-            // Hibernate's schema update sees sequences of other schemas (the CI database's public one,
-            // used by the other PostgreSQL tests) as its own and would not create them here.
-            s.execute("create sequence " + schema + ".domain_event_entry_seq start with 1 increment by 1");
-            s.execute("create sequence " + schema + ".association_value_entry_seq start with 1 increment by 50");
         }
     }
 
@@ -145,7 +142,7 @@ class TwoNodesPostgresTest {
     @Test
     void twoNodesFedOverlappingInputs_loseNothing_duplicateNothing_failNothing_andShareSagaSegments()
             throws Exception {
-        // One after the other: the first node creates the schema (Hibernate, schema-postgresql.sql).
+        // One after the other: the first node creates the schema (Flyway, db/migration/postgresql).
         ServiceProcess a = startNode("node-a");
         ServiceProcess b = startNode("node-b");
         String tag = schema.substring("two_nodes_".length());

@@ -1,3 +1,8 @@
+-- Adoption of a store created before Flyway (ADR 0015): run once by io.keytrail.api.SchemaMigrations,
+-- only on a store that has Keytrail's tables but no flyway_schema_history, right before it is baselined
+-- at V1. It is what every start ran before Flyway (schema-postgresql.sql), so a store made by any earlier
+-- version is brought to V1's shape first; on a store already at V1's shape it changes nothing.
+
 -- db-scheduler's table (persistent deadlines of the background retry, ADR 0005).
 create table if not exists scheduled_tasks (
   task_name text not null,
@@ -29,14 +34,3 @@ alter table if exists kt_device alter column id type varchar(512);
 create table if not exists keytrail_user_lock (
   user_id varchar(1024) not null primary key
 );
-
--- Per-session data keys, wrapped by a sealing key (ADR 0012; see schema-h2.sql).
-create table if not exists keytrail_data_key (
-  data_key_id varchar(64) not null primary key,
-  aggregate_id varchar(1024) not null,
-  sealing_key_id varchar(64) not null,
-  wrapped_key varchar(512) not null,
-  created_at timestamp with time zone not null
-);
-create index if not exists keytrail_data_key_aggregate on keytrail_data_key (aggregate_id);
-create index if not exists keytrail_data_key_sealing on keytrail_data_key (sealing_key_id);

@@ -1,5 +1,9 @@
--- db-scheduler's table (persistent deadlines of the background retry, ADR 0005). Axon's and
--- Keytrail's own tables are created by Hibernate.
+-- Adoption of a store created before Flyway (ADR 0015): run once by io.keytrail.api.SchemaMigrations,
+-- only on a store that has Keytrail's tables but no flyway_schema_history, right before it is baselined
+-- at V1. It is what every start ran before Flyway (schema-h2.sql), so a store made by any earlier
+-- version is brought to V1's shape first; on a store already at V1's shape it changes nothing.
+
+-- db-scheduler's table (persistent deadlines of the background retry, ADR 0005).
 create table if not exists scheduled_tasks (
   task_name varchar(100) not null,
   task_instance varchar(100) not null,
@@ -21,8 +25,7 @@ create index if not exists priority_execution_time_idx on scheduled_tasks (prior
 
 -- Stores created before the id limits of design section 11: a session's aggregate id is
 -- "<room id>|<session id>" and a device row's id "<user id>|<device id>", each id at most 255 bytes.
--- Hibernate's ddl-auto=update adds columns but never widens one, so widen here (this script runs before
--- Hibernate; on a new store the tables do not exist yet and Hibernate creates them at these sizes).
+-- Hibernate's ddl-auto=update adds columns but never widens one, so widen here (V1 creates them at these sizes).
 -- Widening a varchar is a metadata change in H2, not a table copy.
 alter table if exists domain_event_entry alter column aggregate_identifier set data type varchar(512);
 alter table if exists snapshot_event_entry alter column aggregate_identifier set data type varchar(512);
@@ -33,16 +36,3 @@ alter table if exists kt_device alter column id set data type varchar(512);
 create table if not exists keytrail_user_lock (
   user_id varchar(1024) not null primary key
 );
-
--- Per-session data keys, wrapped by a sealing key (ADR 0012). Not a read model and not the event store:
--- forgetting a session deletes its rows (crypto-shredding) while its events stay; a rebuild must never
--- reset this table. sealing_key_id is indexed for the startup check and for key rotation.
-create table if not exists keytrail_data_key (
-  data_key_id varchar(64) not null primary key,
-  aggregate_id varchar(1024) not null,
-  sealing_key_id varchar(64) not null,
-  wrapped_key varchar(512) not null,
-  created_at timestamp with time zone not null
-);
-create index if not exists keytrail_data_key_aggregate on keytrail_data_key (aggregate_id);
-create index if not exists keytrail_data_key_sealing on keytrail_data_key (sealing_key_id);

@@ -1,0 +1,182 @@
+-- V1: the schema Keytrail had before Flyway (ADR 0015), exactly as Hibernate's ddl-auto=update and
+-- schema-h2.sql created it on an empty H2 database at commit 9628c94 (dumped with SCRIPT NODATA, then
+-- written out without H2's generated primary-key names). Never edit this file: change the schema with
+-- a new V<n>__<what>.sql in this directory and in ../postgresql (README "How to change the schema").
+
+-- Axon Framework: event store (ADR 0002; the global index grows by one, see META-INF/orm.xml).
+create sequence domain_event_entry_seq start with 1 increment by 1;
+create table domain_event_entry (
+    global_index bigint not null,
+    event_identifier varchar(255) not null,
+    meta_data blob,
+    payload blob not null,
+    payload_revision varchar(255),
+    payload_type varchar(255) not null,
+    time_stamp varchar(255) not null,
+    aggregate_identifier varchar(512) not null,
+    sequence_number bigint not null,
+    type varchar(255),
+    primary key (global_index),
+    constraint uk8s1f994p4la2ipb13me2xqm1w unique (aggregate_identifier, sequence_number),
+    constraint ukfwe6lsa8bfo6hyas6ud3m8c7x unique (event_identifier)
+);
+create table snapshot_event_entry (
+    aggregate_identifier varchar(512) not null,
+    sequence_number bigint not null,
+    type varchar(255) not null,
+    event_identifier varchar(255) not null,
+    meta_data blob,
+    payload blob not null,
+    payload_revision varchar(255),
+    payload_type varchar(255) not null,
+    time_stamp varchar(255) not null,
+    primary key (aggregate_identifier, sequence_number, type),
+    constraint uke1uucjseo68gopmnd0vgdl44h unique (event_identifier)
+);
+
+-- Axon Framework: tracking tokens of the event processors, sagas and their associations, dead letters.
+create table token_entry (
+    processor_name varchar(255) not null,
+    segment integer not null,
+    owner varchar(255),
+    timestamp varchar(255) not null,
+    token blob,
+    token_type varchar(255),
+    primary key (processor_name, segment)
+);
+create table saga_entry (
+    saga_id varchar(255) not null,
+    revision varchar(255),
+    saga_type varchar(255),
+    serialized_saga blob,
+    primary key (saga_id)
+);
+create sequence association_value_entry_seq start with 1 increment by 50;
+create table association_value_entry (
+    id bigint not null,
+    association_key varchar(255) not null,
+    association_value varchar(255),
+    saga_id varchar(255) not null,
+    saga_type varchar(255),
+    primary key (id)
+);
+create index idxk45eqnxkgd8hpdn6xixn8sgft on association_value_entry (saga_type, association_key, association_value);
+create index idxgv5k1v2mh6frxuy5c0hgbau94 on association_value_entry (saga_id, saga_type);
+create table dead_letter_entry (
+    dead_letter_id varchar(255) not null,
+    cause_message varchar(1023),
+    cause_type varchar(255),
+    diagnostics blob,
+    enqueued_at timestamp(6) with time zone not null,
+    last_touched timestamp(6) with time zone,
+    aggregate_identifier varchar(255),
+    event_identifier varchar(255) not null,
+    message_type varchar(255) not null,
+    meta_data blob,
+    payload blob not null,
+    payload_revision varchar(255),
+    payload_type varchar(255) not null,
+    sequence_number bigint,
+    time_stamp varchar(255) not null,
+    token blob,
+    token_type varchar(255),
+    type varchar(255),
+    processing_group varchar(255) not null,
+    processing_started timestamp(6) with time zone,
+    sequence_identifier varchar(255) not null,
+    sequence_index bigint not null,
+    primary key (dead_letter_id),
+    constraint ukhlr8io86j74qy298xf720n16v unique (processing_group, sequence_identifier, sequence_index)
+);
+create index idxe67wcx5fiq9hl4y4qkhlcj9cg on dead_letter_entry (processing_group);
+create index idxrwucpgs6sn93ldgoeh2q9k6bn on dead_letter_entry (processing_group, sequence_identifier);
+
+-- db-scheduler: persistent deadlines of the background retry (ADR 0005).
+create table scheduled_tasks (
+    task_name varchar(100) not null,
+    task_instance varchar(100) not null,
+    task_data blob,
+    execution_time timestamp with time zone,
+    picked boolean not null,
+    picked_by varchar(50),
+    last_success timestamp with time zone,
+    last_failure timestamp with time zone,
+    consecutive_failures integer,
+    last_heartbeat timestamp with time zone,
+    version bigint not null,
+    priority smallint,
+    primary key (task_name, task_instance)
+);
+create index execution_time_idx on scheduled_tasks (execution_time);
+create index last_heartbeat_idx on scheduled_tasks (last_heartbeat);
+create index priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
+
+-- Keytrail: one lock row per user (ADR 0009) and the read models (directory, decrypt).
+create table keytrail_user_lock (
+    user_id varchar(1024) not null,
+    primary key (user_id)
+);
+create table kt_decrypted_index (
+    id bigint generated by default as identity (start with 1) not null,
+    aggregate_id varchar(1024) not null,
+    event_id varchar(1024) not null,
+    message_index bigint not null,
+    primary key (id),
+    constraint kt_decrypted_index_ref unique (aggregate_id, message_index)
+);
+create table kt_device (
+    id varchar(512) not null,
+    curve25519 varchar(255),
+    device_id varchar(255) not null,
+    json varchar(65535) not null,
+    standing_json varchar(65535),
+    tainted boolean not null,
+    user_id varchar(255) not null,
+    primary key (id)
+);
+create index kt_device_user on kt_device (user_id);
+create index kt_device_curve on kt_device (curve25519);
+create table kt_identity (
+    user_id varchar(255) not null,
+    master_key varchar(255),
+    master_key_json varchar(65535),
+    previously_verified boolean not null,
+    self_signing_key_json varchar(65535),
+    user_signing_key_json varchar(65535),
+    verified boolean not null,
+    primary key (user_id)
+);
+create table kt_local_account (
+    id varchar(255) not null,
+    curve25519 varchar(255) not null,
+    device_id varchar(255) not null,
+    ed25519 varchar(255) not null,
+    user_id varchar(255) not null,
+    primary key (id)
+);
+create table kt_session (
+    position bigint generated by default as identity (start with 1) not null,
+    aggregate_id varchar(1024) not null,
+    claimed_ed25519 varchar(255),
+    discarded boolean not null,
+    first_known_index bigint not null,
+    forwarding_chain_json varchar(65535),
+    imported boolean not null,
+    legacy boolean not null,
+    master_key varchar(255),
+    owner_user_id varchar(255),
+    rank integer,
+    room_id varchar(512) not null,
+    sealed_session_key varchar(65535),
+    sender varchar(255),
+    sender_data_json varchar(65535) not null,
+    sender_key varchar(255),
+    session_id varchar(255) not null,
+    shared_history boolean,
+    primary key (position),
+    constraint kt_session_ref unique (room_id, session_id),
+    constraint ukvxn7d1pwlxcjvlwew5d09rr8 unique (aggregate_id)
+);
+create index kt_session_sender_key_rank on kt_session (sender_key, rank);
+create index kt_session_master_key_rank on kt_session (master_key, rank);
+create index kt_session_sender_rank on kt_session (sender, rank);

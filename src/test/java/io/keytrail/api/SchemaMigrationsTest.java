@@ -1,0 +1,172 @@
+package io.keytrail.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Flyway owns the schema (ADR 0015). V1 is exactly the schema Keytrail made before Flyway; a store made
+ * then (test resources under {@code db/previous/}, dumped from commit 9628c94) is adopted at V1 with
+ * every row kept, and the engine runs on it; a schema that is not Keytrail's is refused, not adopted.
+ * PostgreSQL: {@code PostgresSchemaMigrationsTest}.
+ */
+class SchemaMigrationsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The public test sealing key of application-test.yml, which sealed the keys of the previous store. */
+    private static final String TEST_SEALING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+
+    /** Flyway as application.yml configures it, on H2. */
+    static Flyway flyway(String url, String user, String password, String vendor) {
+        return Flyway.configure().dataSource(url, user, password)
+                .locations("classpath:db/migration/" + vendor)
+                .baselineDescription("store created before schema migrations").load();
+    }
+
+    /** The same, stopping at V1: V1 is the schema Keytrail made before Flyway, the later versions add to it. */
+    static Flyway flywayToV1(String url, String user, String password, String vendor) {
+        return Flyway.configure().dataSource(url, user, password)
+                .locations("classpath:db/migration/" + vendor).target("1")
+                .baselineDescription("store created before schema migrations").load();
+    }
+
+    /** The migrations after V1, as the history lists them. */
+    static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims");
+
+    @Test
+    void emptyH2Database_migratesToExactlyTheSchemaKeytrailMadeBeforeFlyway() throws Exception {
+        String migrated = "jdbc:h2:mem:v1-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        String previous = "jdbc:h2:mem:previous-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection m = DriverManager.getConnection(migrated, "sa", "");
+                Connection p = DriverManager.getConnection(previous, "sa", "")) {
+            SchemaMigrations.migrate(flywayToV1(migrated, "sa", "", "h2"));
+            ScriptUtils.executeSqlScript(p, new ClassPathResource("db/previous/h2-schema.sql"));
+
+            assertThat(SchemaSnapshot.of(m, "PUBLIC")).contains("table domain_event_entry", "table token_entry",
+                    "table saga_entry", "table association_value_entry", "table dead_letter_entry",
+                    "table snapshot_event_entry", "table scheduled_tasks", "table kt_session")
+                    .containsExactlyElementsOf(SchemaSnapshot.of(p, "PUBLIC"));
+            assertThat(history(m)).containsExactly("1 SQL baseline");
+
+            SchemaMigrations.migrate(flyway(migrated, "sa", "", "h2"));
+            List<String> all = new ArrayList<>(List.of("1 SQL baseline"));
+            all.addAll(AFTER_V1);
+            assertThat(history(m)).containsExactlyElementsOf(all);
+            assertThat(SchemaSnapshot.of(m, "PUBLIC")).contains("table keytrail_data_key");
+        }
+    }
+
+    @Test
+    void storeMadeBeforeFlyway_isAdoptedAtV1_keepsEveryRow_andTheEngineAuditsItsDecisions(@TempDir Path work)
+            throws Exception {
+        Path store = Files.createDirectories(work.resolve("store"));
+        String url = "jdbc:h2:file:" + store.resolve("keytrail").toAbsolutePath();
+        Map<String, Integer> before;
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/previous/h2-quickstart-store.sql"));
+            before = rowCounts(c);
+        }
+        assertThat(before.get("DOMAIN_EVENT_ENTRY")).isPositive();
+        assertThat(before.get("KT_SESSION")).isPositive();
+
+        Flyway flyway = flyway(url, "sa", "", "h2");
+        SchemaMigrations.migrate(flyway);
+        SchemaMigrations.migrate(flyway); // a later start: nothing to adopt, nothing to apply
+
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            List<String> adopted = new ArrayList<>(List.of("1 BASELINE store created before schema migrations"));
+            adopted.addAll(AFTER_V1);
+            assertThat(history(c)).containsExactlyElementsOf(adopted);
+            assertThat(rowCounts(c)).isEqualTo(before);
+        }
+        // The engine on the adopted store (Hibernate validates the schema): every decision it holds is
+        // read back from the events and confirmed.
+        Files.writeString(store.resolve("dev-session-key-encryption.key"), TEST_SEALING_KEY);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KeytrailCli.execute(new String[] {"audit", "--store", store.toString(), "--all"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        List<JsonNode> lines = lines(out);
+        JsonNode summary = lines.get(lines.size() - 1).path("summary");
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(summary.path("decisions").asInt()).isEqualTo(lines.size() - 1).isGreaterThanOrEqualTo(5);
+        assertThat(summary.path("differs").asInt()).isZero();
+    }
+
+    @Test
+    void nonEmptySchemaThatIsNotAKeytrailStore_isRefused_notAdopted() throws Exception {
+        String url = "jdbc:h2:mem:foreign-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("create table invoices (id bigint primary key)");
+
+            assertThatThrownBy(() -> SchemaMigrations.migrate(flyway(url, "sa", "", "h2")))
+                    .isInstanceOf(FlywayException.class).hasMessageContaining("non-empty schema");
+            assertThat(SchemaSnapshot.of(c, "PUBLIC")).doesNotContain("table domain_event_entry", "table kt_session");
+        }
+    }
+
+    static List<String> history(Connection c) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select \"version\", \"type\", \"description\" from \"flyway_schema_history\""
+                        + " where \"version\" is not null order by \"installed_rank\"")) {
+            while (r.next()) {
+                rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Integer> rowCounts(Connection c) throws SQLException {
+        Map<String, Integer> counts = new TreeMap<>();
+        List<String> tables = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select table_name from"
+                + " information_schema.tables where table_schema = 'PUBLIC' and table_type = 'BASE TABLE'")) {
+            while (r.next()) {
+                tables.add(r.getString(1));
+            }
+        }
+        for (String table : tables) {
+            if (!table.equals("flyway_schema_history")) {
+                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select count(*) from \"" + table + "\"")) {
+                    r.next();
+                    counts.put(table, r.getInt(1));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static List<JsonNode> lines(ByteArrayOutputStream out) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+}
