@@ -9,6 +9,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.trust.DeviceStanding;
+import io.keytrail.trust.OwnerIdentity;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -43,6 +44,32 @@ public class Directory {
                 identity.map(IdentityRow::isVerified).orElse(false),
                 identity.map(IdentityRow::isPreviouslyVerified).orElse(false),
                 device.map(Directory::standing).orElse(null));
+    }
+
+    /**
+     * The same evidence as {@link #evidenceFor}, with its device, MSK and SSK also parsed for the
+     * decision, from a cache keyed by the stored JSON ({@link ParsedEvidence}): the rows are read every
+     * time, their content is parsed and canonicalised once.
+     */
+    public ParsedEvidence parsedEvidenceFor(String sender, String senderKey) {
+        Optional<DeviceRow> device = deviceOf(sender, senderKey);
+        Optional<IdentityRow> identity = identities.findById(sender).filter(i -> i.getMasterKeyJson() != null);
+        var storedDevice = device.map(d -> ParsedEvidence.device(d.getJson()));
+        var masterKey = identity.map(i -> ParsedEvidence.crossSigningKey(i.getMasterKeyJson()));
+        var selfSigningKey = identity.filter(i -> i.getSelfSigningKeyJson() != null)
+                .map(i -> ParsedEvidence.crossSigningKey(i.getSelfSigningKeyJson()));
+        boolean verified = identity.map(IdentityRow::isVerified).orElse(false);
+        boolean previouslyVerified = identity.map(IdentityRow::isPreviouslyVerified).orElse(false);
+        DeviceStanding standing = device.map(Directory::standing).orElse(null);
+        DecisionEvidence recorded = new DecisionEvidence(null, storedDevice.map(ParsedEvidence.Parsed::json).orElse(null),
+                masterKey.map(ParsedEvidence.Parsed::json).orElse(null),
+                selfSigningKey.map(ParsedEvidence.Parsed::json).orElse(null), verified, previouslyVerified, standing);
+        Optional<OwnerIdentity> owner = masterKey.isPresent() && selfSigningKey.isPresent()
+                ? Optional.of(new OwnerIdentity(sender, masterKey.get().typed(), selfSigningKey.get().typed(), verified,
+                        previouslyVerified))
+                : Optional.empty();
+        return new ParsedEvidence(recorded, storedDevice.map(ParsedEvidence.Parsed::typed), owner,
+                Optional.ofNullable(standing));
     }
 
     private static DeviceStanding standing(DeviceRow device) {
