@@ -8,6 +8,8 @@ import org.springframework.data.jpa.repository.Query;
 
 /** Devices as last fetched. */
 public interface DeviceRows extends JpaRepository<DeviceRow, String> {
+    /** JPQL, translated once (a derived query was translated on every room key, issue 13). */
+    @Query("select d from DeviceRow d where d.userId = ?1")
     List<DeviceRow> findByUserId(String userId);
 
     @Modifying
