@@ -1,6 +1,8 @@
 package io.keytrail.api;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,6 +78,59 @@ public class InputProcessor {
         return process(input, ImportProgress.NONE);
     }
 
+    /**
+     * A list of inputs in order (an HTTP array, a run of replay lines, a facade list), each answered
+     * as {@code {"result":…}} or {@code {"error":{"code","message"}}} like {@link Outcomes#run}.
+     */
+    public List<ObjectNode> processAll(List<JsonNode> inputs) {
+        List<ObjectNode> outcomes = new ArrayList<>(inputs.size());
+        int i = 0;
+        while (i < inputs.size()) {
+            int end = i;
+            while (end < inputs.size() && isRoomKey(inputs.get(end))) {
+                end++;
+            }
+            if (end - i > 1) {
+                // A run of room keys is decided and written together (ADR 0017), answered key by key.
+                outcomes.addAll(roomKeys(inputs.subList(i, end)));
+                i = end;
+            } else {
+                outcomes.add(Outcomes.run(mapper, this, inputs.get(i)));
+                i++;
+            }
+        }
+        return outcomes;
+    }
+
+    private static boolean isRoomKey(JsonNode input) {
+        return input != null && input.isObject() && "room_key".equals(input.path("type").textValue());
+    }
+
+    /** Room keys in order, each answered as {@link Outcomes#run} would answer it alone. */
+    private List<ObjectNode> roomKeys(List<JsonNode> inputs) {
+        ObjectNode[] outcomes = new ObjectNode[inputs.size()];
+        List<RoomKeyIntake.RoomKeyInput> keys = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            JsonNode input = inputs.get(i);
+            try {
+                checkFields("room_key", input);
+                keys.add(new RoomKeyIntake.RoomKeyInput(text(input, "sender"), text(input, "sender_key"),
+                        object(input, "plaintext")));
+                positions.add(i);
+            } catch (RuntimeException e) {
+                outcomes[i] = Outcomes.failure(mapper, e);
+            }
+        }
+        List<RoomKeyIntake.Received> received = roomKeys.receiveAll(keys, local.ownDevice());
+        for (int k = 0; k < received.size(); k++) {
+            RoomKeyIntake.Received r = received.get(k);
+            outcomes[positions.get(k)] = r.failure() != null ? Outcomes.failure(mapper, r.failure())
+                    : Outcomes.result(mapper, roomKeyResult(r.view()));
+        }
+        return List.of(outcomes);
+    }
+
     /** As {@link #process(JsonNode)}; imports report their progress to {@code progress} after each batch. */
     public ObjectNode process(JsonNode input, ImportProgress progress) {
         if (input == null || !input.isObject()) {
@@ -117,8 +172,11 @@ public class InputProcessor {
     }
 
     private ObjectNode roomKey(JsonNode input) {
-        SessionView view = roomKeys.receive(text(input, "sender"), text(input, "sender_key"),
-                object(input, "plaintext"), local.ownDevice());
+        return roomKeyResult(roomKeys.receive(text(input, "sender"), text(input, "sender_key"),
+                object(input, "plaintext"), local.ownDevice()));
+    }
+
+    private ObjectNode roomKeyResult(SessionView view) {
         ObjectNode out = mapper.createObjectNode();
         out.put("room_id", view.roomId());
         out.put("session_id", view.sessionId());
