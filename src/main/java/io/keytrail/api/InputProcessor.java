@@ -57,6 +57,12 @@ public class InputProcessor {
     public static final Set<String> IMPORT_TYPES = Set.of("import_room_keys", "import_key_export", "import_backup",
             "forwarded_room_key");
 
+    /**
+     * At most this many consecutive room keys are decided in one unit of work: the unit holds its
+     * senders' locks until it commits, so an unbounded run would hold up their keys queries.
+     */
+    public static final int MAX_ROOM_KEYS_TOGETHER = 100;
+
     private final ObjectMapper mapper;
     private final LocalAccount local;
     private final RoomKeyIntake roomKeys;
@@ -87,7 +93,7 @@ public class InputProcessor {
         int i = 0;
         while (i < inputs.size()) {
             int end = i;
-            while (end < inputs.size() && isRoomKey(inputs.get(end))) {
+            while (end < inputs.size() && end - i < MAX_ROOM_KEYS_TOGETHER && isRoomKey(inputs.get(end))) {
                 end++;
             }
             if (end - i > 1) {
@@ -100,6 +106,31 @@ public class InputProcessor {
             }
         }
         return outcomes;
+    }
+
+    /** Consecutive inputs in the groups that {@link #processAll} runs together (in order). */
+    public static List<List<JsonNode>> groups(Iterable<JsonNode> inputs) {
+        List<List<JsonNode>> groups = new ArrayList<>();
+        List<JsonNode> run = new ArrayList<>();
+        for (JsonNode input : inputs) {
+            if (isRoomKey(input) && run.size() < MAX_ROOM_KEYS_TOGETHER) {
+                run.add(input);
+                continue;
+            }
+            if (!run.isEmpty()) {
+                groups.add(run);
+                run = new ArrayList<>();
+            }
+            if (isRoomKey(input)) {
+                run.add(input);
+            } else {
+                groups.add(List.of(input));
+            }
+        }
+        if (!run.isEmpty()) {
+            groups.add(run);
+        }
+        return groups;
     }
 
     private static boolean isRoomKey(JsonNode input) {
