@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,14 +134,20 @@ public class RoomKeyIntake {
      */
     public List<Received> receiveAll(List<RoomKeyInput> keys, Optional<OwnDevice> ownDevice) {
         Received[] results = new Received[keys.size()];
+        // The checks of each key on its own (payload, the session key's signature) touch no store and no
+        // shared state: they run on every core; the decisions and writes that follow keep the keys' order.
+        Object[] checked = IntStream.range(0, keys.size()).parallel().mapToObj(i -> {
+            try {
+                return check(i, keys.get(i), ownDevice);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }).toArray();
         List<Checked> chunk = new ArrayList<>();
         Set<String> inChunk = new HashSet<>();
         for (int i = 0; i < keys.size(); i++) {
-            Checked key;
-            try {
-                key = check(i, keys.get(i), ownDevice);
-            } catch (RuntimeException e) {
-                results[i] = Received.failed(e);
+            if (!(checked[i] instanceof Checked key)) {
+                results[i] = Received.failed((RuntimeException) checked[i]);
                 continue;
             }
             if (!inChunk.add(key.aggregateId())) {

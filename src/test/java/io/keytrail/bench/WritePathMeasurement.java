@@ -51,10 +51,15 @@ class WritePathMeasurement {
     @Test
     @EnabledIfSystemProperty(named = "keytrail.writepath.bench", matches = "true")
     void measureIngest() throws IOException {
-        main(new String[0]);
+        measure();
     }
 
     public static void main(String[] args) throws IOException {
+        measure();
+        System.exit(0); // the engine's pools leave non-daemon threads behind
+    }
+
+    static void measure() throws IOException {
         int keys = Integer.getInteger("keytrail.bench.keys", 10_000);
         int devices = Integer.getInteger("keytrail.bench.devices", 50);
         int batch = Integer.getInteger("keytrail.bench.batch", 100);
