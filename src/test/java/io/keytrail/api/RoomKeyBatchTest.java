@@ -32,6 +32,8 @@ import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionRef;
+import io.keytrail.lanes.RoomKeyIntake;
+import io.keytrail.trust.SenderData;
 
 /**
  * The batch write path (ADR 0017): a run of room keys is decided together and its new sessions appended
@@ -44,6 +46,8 @@ class RoomKeyBatchTest {
 
     @Autowired
     InputProcessor processor;
+    @Autowired
+    Keytrail keytrail;
     @Autowired
     EventStore events;
     @Autowired
@@ -118,6 +122,21 @@ class RoomKeyBatchTest {
         assertThat(jdbc.queryForMap("select rank, sender_key, master_key, discarded from kt_session where aggregate_id = ?",
                 aggregateId)).isEqualTo(jdbc.queryForMap("select rank, sender_key, master_key, discarded from kt_session "
                 + "where aggregate_id = ?", new SessionRef(room, single.sessionId()).aggregateId()));
+    }
+
+    @Test
+    void theFacadeTakesASyncsRoomKeysAtOnce_oneResultPerKeyInOrder() {
+        TestAccount hana = knownUser("hana", DeviceSigning.CROSS_SIGNED);
+        Key first = roomKey(hana, true);
+        Key second = roomKey(hana, false);
+        List<RoomKeyIntake.RoomKeyInput> keys = List.of(first, second).stream()
+                .map(k -> new RoomKeyIntake.RoomKeyInput(hana.userId(), k.input().get("sender_key").textValue(),
+                        k.input().get("plaintext"))).toList();
+
+        List<RoomKeyIntake.Received> received = keytrail.receiveRoomKeys(keys, Optional.of(Story.ME));
+
+        assertThat(received).extracting(r -> r.view().sessionId()).containsExactly(first.sessionId(), second.sessionId());
+        assertThat(received).allSatisfy(r -> assertThat(r.view().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
     }
 
     @Test
