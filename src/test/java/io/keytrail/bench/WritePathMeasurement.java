@@ -41,7 +41,8 @@ import io.keytrail.matrix.fixture.TestAccount;
  *     -Dkeytrail.bench.keys=20000 -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
  * Options: {@code keytrail.bench.keys} (N, 10000), {@code keytrail.bench.devices} (M, 50),
- * {@code keytrail.bench.batch} (B, 100), {@code keytrail.bench.warmup} (keys before measuring, 3000).
+ * {@code keytrail.bench.batch} (B, 100), {@code keytrail.bench.warmup} (keys before measuring, 3000),
+ * {@code keytrail.bench.sagaOff} (true: the key-query saga processor does not run, as in {@code replay}).
  * Figures also go to {@code target/writepath-measurement.txt}.
  */
 class WritePathMeasurement {
@@ -113,6 +114,8 @@ class WritePathMeasurement {
                 "--keytrail.session-key-encryption-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
                 "--keytrail.homeserver.base-url=",
                 "--db-scheduler.enabled=false",
+                // -Dkeytrail.bench.sagaOff=true: without the key-query saga's tracking processor (as replay)
+                "--keytrail.lanes.saga-processor.auto-start=" + !Boolean.getBoolean("keytrail.bench.sagaOff"),
                 "--logging.level.root=WARN",
                 "--spring.main.log-startup-info=false");
     }
