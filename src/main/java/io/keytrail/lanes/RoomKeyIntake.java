@@ -190,7 +190,10 @@ public class RoomKeyIntake {
         Set<String> ids = new HashSet<>();
         chunk.forEach(key -> ids.add(key.aggregateId()));
         Set<String> existing = newSessions.existing(ids);
-        Map<String, ParsedEvidence> evidence = new HashMap<>();
+        Map<String, Set<String>> senderKeys = new HashMap<>();
+        chunk.stream().filter(key -> !existing.contains(key.aggregateId())).forEach(key -> senderKeys
+                .computeIfAbsent(key.payload().sender(), u -> new HashSet<>()).add(key.olmKey().toBase64()));
+        Map<String, ParsedEvidence> evidence = directory.parsedEvidenceFor(senderKeys);
         Map<String, List<Object>> appends = new LinkedHashMap<>();
         List<RoomKeyRefused> refusals = new ArrayList<>();
         Map<Integer, Received> results = new HashMap<>();
@@ -205,8 +208,7 @@ public class RoomKeyIntake {
                 continue;
             }
             String creatorKey = key.olmKey().toBase64();
-            ParsedEvidence facts = evidence.computeIfAbsent(payload.sender() + "\n" + creatorKey,
-                    k -> directory.parsedEvidenceFor(payload.sender(), creatorKey));
+            ParsedEvidence facts = evidence.get(Directory.evidenceKey(payload.sender(), creatorKey));
             Decision decision = SenderDataFinder.decide(facts.toEvidence(payload.sender(), key.olmKey(),
                     payload.claimedEd25519(), payload.senderDeviceKeys()));
             ReceiveSession command = command(payload, key.session(), creatorKey, facts.recorded());
