@@ -1,6 +1,7 @@
 package io.keytrail.api;
 
 import java.io.IOException;
+import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -84,8 +85,14 @@ public class ApiController {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         JsonGenerator out = mapper.getFactory().createGenerator(response.getOutputStream());
         out.writeStartArray();
-        InputBatch.Result result = InputBatch.run(inputs, item -> withCounts(item, Outcomes.run(mapper, processor, item)),
-                shutdown::stopping, outcome -> {
+        // Runs of room keys are decided and written together (ADR 0017); answers still stream in order.
+        InputBatch.Result result = InputBatch.runGroups(InputProcessor.groups(inputs), group -> {
+                    List<ObjectNode> outcomes = processor.processAll(group);
+                    for (int i = 0; i < outcomes.size(); i++) {
+                        withCounts(group.get(i), outcomes.get(i));
+                    }
+                    return outcomes;
+                }, shutdown::stopping, outcome -> {
                     out.writeTree(outcome);
                     out.flush();
                     response.flushBuffer();

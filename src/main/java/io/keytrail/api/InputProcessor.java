@@ -1,8 +1,8 @@
 package io.keytrail.api;
 
-import io.keytrail.session.BackupMacCheck;
-
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +26,7 @@ import io.keytrail.redecision.KeysIntake;
 import io.keytrail.directory.LocalAccount;
 import io.keytrail.redecision.KeysIntake.KeysResult;
 import io.keytrail.lanes.RoomKeyIntake;
+import io.keytrail.session.BackupMacCheck;
 import io.keytrail.directory.SessionView;
 import io.keytrail.matrix.Bounds;
 import io.keytrail.matrix.MatrixFormatException;
@@ -57,6 +58,12 @@ public class InputProcessor {
     public static final Set<String> IMPORT_TYPES = Set.of("import_room_keys", "import_key_export", "import_backup",
             "forwarded_room_key");
 
+    /**
+     * At most this many consecutive room keys are decided in one unit of work: the unit holds its
+     * senders' locks until it commits, so an unbounded run would hold up their keys queries.
+     */
+    public static final int MAX_ROOM_KEYS_TOGETHER = 100;
+
     private final ObjectMapper mapper;
     private final LocalAccount local;
     private final RoomKeyIntake roomKeys;
@@ -76,6 +83,84 @@ public class InputProcessor {
 
     public ObjectNode process(JsonNode input) {
         return process(input, ImportProgress.NONE);
+    }
+
+    /**
+     * A list of inputs in order (an HTTP array, a run of replay lines, a facade list), each answered
+     * as {@code {"result":…}} or {@code {"error":{"code","message"}}} like {@link Outcomes#run}.
+     */
+    public List<ObjectNode> processAll(List<JsonNode> inputs) {
+        List<ObjectNode> outcomes = new ArrayList<>(inputs.size());
+        int i = 0;
+        while (i < inputs.size()) {
+            int end = i;
+            while (end < inputs.size() && end - i < MAX_ROOM_KEYS_TOGETHER && isRoomKey(inputs.get(end))) {
+                end++;
+            }
+            if (end - i > 1) {
+                // A run of room keys is decided and written together (ADR 0017), answered key by key.
+                outcomes.addAll(roomKeys(inputs.subList(i, end)));
+                i = end;
+            } else {
+                outcomes.add(Outcomes.run(mapper, this, inputs.get(i)));
+                i++;
+            }
+        }
+        return outcomes;
+    }
+
+    /** Consecutive inputs in the groups that {@link #processAll} runs together (in order). */
+    public static List<List<JsonNode>> groups(Iterable<JsonNode> inputs) {
+        List<List<JsonNode>> groups = new ArrayList<>();
+        List<JsonNode> run = new ArrayList<>();
+        for (JsonNode input : inputs) {
+            if (isRoomKey(input) && run.size() < MAX_ROOM_KEYS_TOGETHER) {
+                run.add(input);
+                continue;
+            }
+            if (!run.isEmpty()) {
+                groups.add(run);
+                run = new ArrayList<>();
+            }
+            if (isRoomKey(input)) {
+                run.add(input);
+            } else {
+                groups.add(List.of(input));
+            }
+        }
+        if (!run.isEmpty()) {
+            groups.add(run);
+        }
+        return groups;
+    }
+
+    private static boolean isRoomKey(JsonNode input) {
+        return input != null && input.isObject() && "room_key".equals(input.path("type").textValue());
+    }
+
+    /** Room keys in order, each answered as {@link Outcomes#run} would answer it alone. */
+    private List<ObjectNode> roomKeys(List<JsonNode> inputs) {
+        ObjectNode[] outcomes = new ObjectNode[inputs.size()];
+        List<RoomKeyIntake.RoomKeyInput> keys = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            JsonNode input = inputs.get(i);
+            try {
+                checkFields("room_key", input);
+                keys.add(new RoomKeyIntake.RoomKeyInput(text(input, "sender"), text(input, "sender_key"),
+                        object(input, "plaintext")));
+                positions.add(i);
+            } catch (RuntimeException e) {
+                outcomes[i] = Outcomes.failure(mapper, e);
+            }
+        }
+        List<RoomKeyIntake.Received> received = roomKeys.receiveAll(keys, local.ownDevice());
+        for (int k = 0; k < received.size(); k++) {
+            RoomKeyIntake.Received r = received.get(k);
+            outcomes[positions.get(k)] = r.failure() != null ? Outcomes.failure(mapper, r.failure())
+                    : Outcomes.result(mapper, roomKeyResult(r.view()));
+        }
+        return List.of(outcomes);
     }
 
     /** As {@link #process(JsonNode)}; imports report their progress to {@code progress} after each batch. */
@@ -119,8 +204,11 @@ public class InputProcessor {
     }
 
     private ObjectNode roomKey(JsonNode input) {
-        SessionView view = roomKeys.receive(text(input, "sender"), text(input, "sender_key"),
-                object(input, "plaintext"), local.ownDevice());
+        return roomKeyResult(roomKeys.receive(text(input, "sender"), text(input, "sender_key"),
+                object(input, "plaintext"), local.ownDevice()));
+    }
+
+    private ObjectNode roomKeyResult(SessionView view) {
         ObjectNode out = mapper.createObjectNode();
         out.put("room_id", view.roomId());
         out.put("session_id", view.sessionId());

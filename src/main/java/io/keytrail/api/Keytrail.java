@@ -1,5 +1,6 @@
 package io.keytrail.api;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
@@ -52,6 +53,16 @@ public class Keytrail {
     public SessionView receiveRoomKey(String sender, String senderKey, JsonNode plaintext,
                                       Optional<OwnDevice> ownDevice) {
         return roomKeys.receive(sender, senderKey, plaintext, ownDevice);
+    }
+
+    /**
+     * The room keys of one sync, decided together and written in one unit of work (ADR 0017); one
+     * result per key, in order: its session, or the refusal (or failure) that {@link #receiveRoomKey}
+     * would have thrown for it alone.
+     */
+    public List<RoomKeyIntake.Received> receiveRoomKeys(List<RoomKeyIntake.RoomKeyInput> keys,
+                                                        Optional<OwnDevice> ownDevice) {
+        return roomKeys.receiveAll(keys, ownDevice);
     }
 
     /** A {@code /keys/query} response body; affected sessions are re-decided. */

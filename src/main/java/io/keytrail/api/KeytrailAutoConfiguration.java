@@ -48,6 +48,7 @@ import io.keytrail.lanes.LaneConfiguration;
 import io.keytrail.lanes.RoomKeyIntake;
 import io.keytrail.redecision.KeysIntake;
 import io.keytrail.session.MegolmSession;
+import io.keytrail.session.NewSessions;
 import io.keytrail.session.SessionDiscardedUpcaster;
 
 /**
@@ -70,7 +71,7 @@ import io.keytrail.session.SessionDiscardedUpcaster;
         EngineConfiguration.class, CliEngineConfiguration.class, SchemaMigrations.class, OperationsConfiguration.class,
         LaneConfiguration.class, IdentitySnapshots.class,
         // aggregates and the saga (Axon finds them among the bean definitions)
-        MegolmSession.class, UserIdentity.class, KeysQuerySaga.class,
+        MegolmSession.class, UserIdentity.class, KeysQuerySaga.class, NewSessions.class,
         // directory (read models), lanes, re-decision, imports, decryption, audit
         Directory.class, DirectoryProjection.class, UserLocks.class, WriteUnits.class, LocalAccount.class,
         SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,

@@ -26,19 +26,33 @@ public final class Outcomes {
     /** As {@link #run(ObjectMapper, InputProcessor, JsonNode)}, with progress reports of big imports. */
     public static ObjectNode run(ObjectMapper mapper, InputProcessor processor, JsonNode input,
                                  ImportProgress progress) {
-        ObjectNode out = mapper.createObjectNode();
         try {
-            out.set("result", processor.process(input, progress));
-        } catch (RefusalException e) {
-            out.set("error", error(mapper, e));
+            return result(mapper, processor.process(input, progress));
         } catch (RuntimeException e) {
-            // A bug, not bad input: keep going, but say so loudly.
-            log.error("input could not be processed", e);
-            ObjectNode error = mapper.createObjectNode();
-            error.put("code", RefusalCode.INTERNAL_ERROR.name());
-            error.put("message", "internal error: the input could not be processed; the service log has the details");
-            out.set("error", error);
+            return failure(mapper, e);
         }
+    }
+
+    /** {@code {"result":…}}. */
+    static ObjectNode result(ObjectMapper mapper, ObjectNode result) {
+        ObjectNode out = mapper.createObjectNode();
+        out.set("result", result);
+        return out;
+    }
+
+    /** {@code {"error":…}} for a refusal, or for a failure that is a bug (logged, answered INTERNAL_ERROR). */
+    static ObjectNode failure(ObjectMapper mapper, RuntimeException e) {
+        ObjectNode out = mapper.createObjectNode();
+        if (e instanceof RefusalException refusal) {
+            out.set("error", error(mapper, refusal));
+            return out;
+        }
+        // A bug, not bad input: keep going, but say so loudly.
+        log.error("input could not be processed", e);
+        ObjectNode error = mapper.createObjectNode();
+        error.put("code", RefusalCode.INTERNAL_ERROR.name());
+        error.put("message", "internal error: the input could not be processed; the service log has the details");
+        out.set("error", error);
         return out;
     }
 

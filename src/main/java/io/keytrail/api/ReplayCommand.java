@@ -8,7 +8,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -152,26 +154,80 @@ public final class ReplayCommand implements Callable<Integer> {
                 RecordingReader.DEFAULT_MAX_LINE_BYTES)) {
             RecordingReader.Line line;
             long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
+            // Consecutive room_key lines are decided together (ADR 0017), each still answered on its line.
+            List<Integer> runLines = new ArrayList<>();
+            List<JsonNode> run = new ArrayList<>();
             while ((line = reader.next()) != null) {
                 if (line.blank()) {
+                    continue;
+                }
+                JsonNode roomKey = roomKeyOf(line);
+                if (roomKey != null && run.size() < InputProcessor.MAX_ROOM_KEYS_TOGETHER) {
+                    runLines.add(line.number());
+                    run.add(roomKey);
+                    continue;
+                }
+                nextReport = reportAfter(writeRun(mapper, processor, runLines, run, out), nextReport, progressOut);
+                if (roomKey != null) {
+                    runLines.add(line.number());
+                    run.add(roomKey);
                     continue;
                 }
                 ObjectNode outcome = mapper.createObjectNode();
                 outcome.put("line", line.number());
                 outcome.setAll(runLine(mapper, processor, line, progress(progressOut, line.number())));
                 writeLine(mapper, outcome, out);
-                if (System.nanoTime() - nextReport >= 0) {
-                    progressOut.println("replay: line " + line.number() + " done …");
-                    progressOut.flush();
-                    nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
-                }
+                nextReport = reportAfter(line.number(), nextReport, progressOut);
             }
+            reportAfter(writeRun(mapper, processor, runLines, run, out), nextReport, progressOut);
         }
         for (SessionRow row : context.getBean(Directory.class).allSessions()) {
             ObjectNode session = mapper.createObjectNode();
             session.set("session", Views.session(mapper, SessionViews.of(row)));
             writeLine(mapper, session, out);
         }
+    }
+
+    /** Names the line reached on standard error when the report is due; returns when the next one is. */
+    private static long reportAfter(long lineNumber, long nextReport, PrintStream progressOut) {
+        if (lineNumber < 0 || System.nanoTime() - nextReport < 0) {
+            return nextReport;
+        }
+        progressOut.println("replay: line " + lineNumber + " done …");
+        progressOut.flush();
+        return System.nanoTime() + PROGRESS_INTERVAL_NANOS;
+    }
+
+    /** The line's input when it is a well-formed {@code room_key} object, else null (run on its own). */
+    private static JsonNode roomKeyOf(RecordingReader.Line line) {
+        if (line.problem() != null || !line.text().contains("\"room_key\"")) {
+            return null; // e.g. a large import line is parsed once, by its own run
+        }
+        try {
+            JsonNode input = JsonInput.parse(line.text());
+            return input.isObject() && "room_key".equals(input.path("type").textValue()) ? input : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Answers a run of room-key lines in order, then empties it; returns its last line number, or -1. */
+    private static long writeRun(ObjectMapper mapper, InputProcessor processor, List<Integer> lines,
+                                 List<JsonNode> run, Writer out) throws IOException {
+        if (run.isEmpty()) {
+            return -1;
+        }
+        long last = lines.get(lines.size() - 1);
+        List<ObjectNode> outcomes = processor.processAll(run);
+        for (int i = 0; i < outcomes.size(); i++) {
+            ObjectNode outcome = mapper.createObjectNode();
+            outcome.put("line", lines.get(i));
+            outcome.setAll(outcomes.get(i));
+            writeLine(mapper, outcome, out);
+        }
+        lines.clear();
+        run.clear();
+        return last;
     }
 
     private static void writeLine(ObjectMapper mapper, ObjectNode json, Writer out) throws IOException {

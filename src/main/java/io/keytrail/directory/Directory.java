@@ -1,6 +1,10 @@
 package io.keytrail.directory;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.trust.DeviceStanding;
+import io.keytrail.trust.OwnerIdentity;
 import io.keytrail.trust.SenderData;
 
 /**
@@ -43,6 +48,61 @@ public class Directory {
                 identity.map(IdentityRow::isVerified).orElse(false),
                 identity.map(IdentityRow::isPreviouslyVerified).orElse(false),
                 device.map(Directory::standing).orElse(null));
+    }
+
+    /**
+     * The same evidence as {@link #evidenceFor}, with its device, MSK and SSK also parsed for the
+     * decision, from a cache keyed by the stored JSON ({@link ParsedEvidence}): the rows are read every
+     * time, their content is parsed and canonicalised once.
+     */
+    public ParsedEvidence parsedEvidenceFor(String sender, String senderKey) {
+        return parsed(sender, deviceOf(sender, senderKey),
+                identities.findById(sender).filter(i -> i.getMasterKeyJson() != null));
+    }
+
+    /**
+     * {@link #parsedEvidenceFor} for every (sender, curve25519 key) of a batch of room keys, in two
+     * queries whatever the number of senders; keyed by {@link #evidenceKey}.
+     */
+    public Map<String, ParsedEvidence> parsedEvidenceFor(Map<String, Set<String>> senderKeysByUser) {
+        if (senderKeysByUser.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<DeviceRow>> devicesByUser = new HashMap<>();
+        devices.findByUserIdIn(senderKeysByUser.keySet())
+                .forEach(d -> devicesByUser.computeIfAbsent(d.getUserId(), u -> new ArrayList<>()).add(d));
+        Map<String, IdentityRow> identityByUser = new HashMap<>();
+        identities.findByUserIdIn(senderKeysByUser.keySet()).forEach(i -> identityByUser.put(i.getUserId(), i));
+        Map<String, ParsedEvidence> result = new HashMap<>();
+        senderKeysByUser.forEach((sender, keys) -> keys.forEach(senderKey -> result.put(evidenceKey(sender, senderKey),
+                parsed(sender, devicesByUser.getOrDefault(sender, List.of()).stream()
+                                .filter(d -> senderKey.equals(d.getCurve25519())).findFirst(),
+                        Optional.ofNullable(identityByUser.get(sender)).filter(i -> i.getMasterKeyJson() != null)))));
+        return result;
+    }
+
+    /** The key of a (sender, curve25519 key) pair in {@link #parsedEvidenceFor(Map)}'s answer. */
+    public static String evidenceKey(String sender, String senderKey) {
+        return sender + "\n" + senderKey;
+    }
+
+    private static ParsedEvidence parsed(String sender, Optional<DeviceRow> device, Optional<IdentityRow> identity) {
+        var storedDevice = device.map(d -> ParsedEvidence.device(d.getJson()));
+        var masterKey = identity.map(i -> ParsedEvidence.crossSigningKey(i.getMasterKeyJson()));
+        var selfSigningKey = identity.filter(i -> i.getSelfSigningKeyJson() != null)
+                .map(i -> ParsedEvidence.crossSigningKey(i.getSelfSigningKeyJson()));
+        boolean verified = identity.map(IdentityRow::isVerified).orElse(false);
+        boolean previouslyVerified = identity.map(IdentityRow::isPreviouslyVerified).orElse(false);
+        DeviceStanding standing = device.map(Directory::standing).orElse(null);
+        DecisionEvidence recorded = new DecisionEvidence(null, storedDevice.map(ParsedEvidence.Parsed::json).orElse(null),
+                masterKey.map(ParsedEvidence.Parsed::json).orElse(null),
+                selfSigningKey.map(ParsedEvidence.Parsed::json).orElse(null), verified, previouslyVerified, standing);
+        Optional<OwnerIdentity> owner = masterKey.isPresent() && selfSigningKey.isPresent()
+                ? Optional.of(new OwnerIdentity(sender, masterKey.get().typed(), selfSigningKey.get().typed(), verified,
+                        previouslyVerified))
+                : Optional.empty();
+        return new ParsedEvidence(recorded, storedDevice.map(ParsedEvidence.Parsed::typed), owner,
+                Optional.ofNullable(standing));
     }
 
     private static DeviceStanding standing(DeviceRow device) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -107,14 +108,23 @@ public class DirectoryProjection {
     // Sessions: the row shows the session's state after each event, folded by SessionState (the same fold
     // as the aggregate's), so the read model cannot drift from what the events mean.
 
-    @EventHandler
     void on(SessionReceived e) {
-        create(e.roomId(), e.sessionId(), e);
+        on(e, null);
+    }
+
+    /** @param sequence the event's number in its session's stream: 0 means the session has no row yet */
+    @EventHandler
+    void on(SessionReceived e, @SequenceNumber Long sequence) {
+        create(e.roomId(), e.sessionId(), e, sequence);
+    }
+
+    void on(SessionImported e) {
+        on(e, null);
     }
 
     @EventHandler
-    void on(SessionImported e) {
-        create(e.roomId(), e.sessionId(), e);
+    void on(SessionImported e, @SequenceNumber Long sequence) {
+        create(e.roomId(), e.sessionId(), e, sequence);
     }
 
     @EventHandler
@@ -148,12 +158,14 @@ public class DirectoryProjection {
     }
 
     /**
-     * A first receipt or import creates the row; an authenticated copy over an import stored in the old
-     * form (a second {@code SessionReceived}) reuses it.
+     * A first receipt or import creates the row; an authenticated copy over an import (or, in stores of the
+     * old form, a second {@code SessionReceived}) reuses it.
      */
-    private void create(String roomId, String sessionId, Object event) {
+    private void create(String roomId, String sessionId, Object event, Long sequence) {
         String id = new SessionRef(roomId, sessionId).aggregateId();
-        SessionRow row = sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, roomId, sessionId));
+        // The first event of a session's stream creates its row: no read before that write (issue 13).
+        SessionRow row = sequence != null && sequence == 0 ? new SessionRow(id, roomId, sessionId)
+                : sessions.findByAggregateId(id).orElseGet(() -> new SessionRow(id, roomId, sessionId));
         row.show(row.state().apply(event));
         sessions.save(row);
     }

@@ -1,5 +1,8 @@
 package io.keytrail.directory;
 
+import java.util.Collection;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -55,6 +58,32 @@ public class UserLocks {
             }
         });
         lockRow(userId);
+        return work.get();
+    }
+
+    /**
+     * As {@link #withUser} for several users at once (a batch of room keys): the stripes in ascending
+     * order, so that two threads of this node never wait for each other in a cycle, then the rows in
+     * user id order, so that nodes lock in one order too.
+     */
+    public <T> T withUsers(Collection<String> userIds, Supplier<T> work) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            return units.run(() -> withUsers(userIds, work));
+        }
+        SortedSet<String> users = new TreeSet<>(userIds);
+        SortedSet<Integer> stripeIndexes = new TreeSet<>();
+        users.forEach(user -> stripeIndexes.add(Math.floorMod(user.hashCode(), STRIPES)));
+        for (int index : stripeIndexes) {
+            ReentrantLock lock = stripes[index];
+            lock.lock();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    lock.unlock();
+                }
+            });
+        }
+        users.forEach(this::lockRow);
         return work.get();
     }
 

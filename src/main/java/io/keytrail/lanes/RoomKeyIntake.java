@@ -8,7 +8,19 @@ import io.keytrail.errors.RefusalException;
 import io.keytrail.session.Commands;
 import io.keytrail.trust.SenderData;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.gateway.EventGateway;
@@ -32,6 +44,14 @@ import io.keytrail.session.RoomKeyRefusedException;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionRef;
+import io.keytrail.directory.ParsedEvidence;
+import io.keytrail.session.MegolmSession;
+import io.keytrail.session.NewSessions;
+import io.keytrail.session.SessionKeyVault;
+import io.keytrail.session.SessionState;
+import io.keytrail.trust.Decision;
+import io.keytrail.trust.SenderDataChange;
+import io.keytrail.trust.SenderDataFinder;
 
 /**
  * The fast lane (design section 3): validates an {@code m.room_key} Olm payload, gathers the local
@@ -39,16 +59,44 @@ import io.keytrail.session.SessionRef;
  */
 @Component
 public class RoomKeyIntake {
+    private static final Logger log = LoggerFactory.getLogger(RoomKeyIntake.class);
     private final EventGateway events;
     private final Directory directory;
     private final UserLocks locks;
     private final Commands dispatch;
+    private final NewSessions newSessions;
+    private final SessionKeyVault vault;
 
-    public RoomKeyIntake(CommandGateway commands, EventGateway events, Directory directory, UserLocks locks) {
+    public RoomKeyIntake(CommandGateway commands, EventGateway events, Directory directory, UserLocks locks,
+                         NewSessions newSessions, SessionKeyVault vault) {
         this.events = events;
         this.directory = directory;
         this.locks = locks;
         this.dispatch = new Commands(commands);
+        this.newSessions = newSessions;
+        this.vault = vault;
+    }
+
+    /** One room key of a batch: the to-device {@code sender}, the Olm sender key, the decrypted payload. */
+    public record RoomKeyInput(String sender, String senderKey, JsonNode plaintext) {
+    }
+
+    /** What became of one room key of a batch: its session, or why not (a refusal, or another failure). */
+    public record Received(SessionView view, RuntimeException failure) {
+        static Received of(SessionView view) {
+            return new Received(view, null);
+        }
+
+        static Received failed(RuntimeException failure) {
+            return new Received(null, failure);
+        }
+    }
+
+    /** A room key that passed the checks of its own (payload, session key), ready to be decided. */
+    private record Checked(int index, RoomKeyPayload payload, InboundGroupSession session, Curve25519PublicKey olmKey) {
+        String aggregateId() {
+            return new SessionRef(payload.roomId(), payload.sessionId()).aggregateId();
+        }
     }
 
     /**
@@ -57,34 +105,164 @@ public class RoomKeyIntake {
      * @param plaintext the decrypted Olm payload
      */
     public SessionView receive(String sender, String senderKey, JsonNode plaintext, Optional<OwnDevice> ownDevice) {
-        if (sender == null || senderKey == null || plaintext == null) {
+        Checked key = check(0, new RoomKeyInput(sender, senderKey, plaintext), ownDevice);
+        return receiveChecked(key);
+    }
+
+    private SessionView receiveChecked(Checked key) {
+        RoomKeyPayload payload = key.payload();
+        try {
+            // One unit of work (ADR 0009): the decision reads the device list under the sender's lock,
+            // on this node and on every node that shares the store.
+            return locks.withUser(payload.sender(), () -> decide(payload, key.session(), key.olmKey()));
+        } catch (Refused refused) {
+            // Recorded after the refused unit rolled back, in a unit of its own, so that it is kept.
+            RoomKeyRefusedException e = refused.cause;
+            events.publish(refusalRecord(payload, refused.command, e));
+            throw new RefusalException(e.code(), e.getMessage());
+        }
+    }
+
+    /**
+     * A batch of room keys (a sync's keys, an HTTP array, a run of replay lines), decided together and
+     * written together (ADR 0017): one unit of work, the senders locked once, and the sessions that have
+     * no history yet decided here and appended in one call ({@link NewSessions}) instead of one command
+     * round trip each. Sessions we already hold (re-receipts, merges) keep their aggregate. The results
+     * are those that {@link #receive} would give for each key in order: a key that repeats a session of
+     * the same batch starts a new unit after the earlier one is stored, so it is a re-receipt there too.
+     * If the batch's unit fails for any reason other than a refusal, its keys are received one by one.
+     */
+    public List<Received> receiveAll(List<RoomKeyInput> keys, Optional<OwnDevice> ownDevice) {
+        Received[] results = new Received[keys.size()];
+        // The checks of each key on its own (payload, the session key's signature) touch no store and no
+        // shared state: they run on every core; the decisions and writes that follow keep the keys' order.
+        Object[] checked = IntStream.range(0, keys.size()).parallel().mapToObj(i -> {
+            try {
+                return check(i, keys.get(i), ownDevice);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }).toArray();
+        List<Checked> chunk = new ArrayList<>();
+        Set<String> inChunk = new HashSet<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!(checked[i] instanceof Checked key)) {
+                results[i] = Received.failed((RuntimeException) checked[i]);
+                continue;
+            }
+            if (!inChunk.add(key.aggregateId())) {
+                receiveChunk(chunk, results);
+                chunk = new ArrayList<>();
+                inChunk = new HashSet<>(Set.of(key.aggregateId()));
+            }
+            chunk.add(key);
+        }
+        receiveChunk(chunk, results);
+        return Arrays.asList(results);
+    }
+
+    private void receiveChunk(List<Checked> chunk, Received[] results) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        Set<String> senders = new HashSet<>();
+        chunk.forEach(key -> senders.add(key.payload().sender()));
+        Map<Integer, Received> decided;
+        try {
+            decided = locks.withUsers(senders, () -> decideChunk(chunk));
+        } catch (RuntimeException e) {
+            log.warn("a batch of {} room keys failed as a whole ({}); receiving them one by one", chunk.size(),
+                    e.toString());
+            for (Checked key : chunk) {
+                try {
+                    results[key.index()] = Received.of(receiveChecked(key));
+                } catch (RuntimeException failure) {
+                    results[key.index()] = Received.failed(failure);
+                }
+            }
+            return;
+        }
+        decided.forEach((index, received) -> results[index] = received);
+    }
+
+    /** Inside the batch's unit, with every sender locked. */
+    private Map<Integer, Received> decideChunk(List<Checked> chunk) {
+        Set<String> ids = new HashSet<>();
+        chunk.forEach(key -> ids.add(key.aggregateId()));
+        Set<String> existing = newSessions.existing(ids);
+        Map<String, Set<String>> senderKeys = new HashMap<>();
+        chunk.stream().filter(key -> !existing.contains(key.aggregateId())).forEach(key -> senderKeys
+                .computeIfAbsent(key.payload().sender(), u -> new HashSet<>()).add(key.olmKey().toBase64()));
+        Map<String, ParsedEvidence> evidence = directory.parsedEvidenceFor(senderKeys);
+        Map<String, List<Object>> appends = new LinkedHashMap<>();
+        List<RoomKeyRefused> refusals = new ArrayList<>();
+        Map<Integer, Received> results = new HashMap<>();
+        for (Checked key : chunk) {
+            RoomKeyPayload payload = key.payload();
+            if (existing.contains(key.aggregateId())) {
+                try {
+                    results.put(key.index(), Received.of(decide(payload, key.session(), key.olmKey())));
+                } catch (RefusalException e) {
+                    results.put(key.index(), Received.failed(e));
+                }
+                continue;
+            }
+            String creatorKey = key.olmKey().toBase64();
+            ParsedEvidence facts = evidence.get(Directory.evidenceKey(payload.sender(), creatorKey));
+            Decision decision = SenderDataFinder.decide(facts.toEvidence(payload.sender(), key.olmKey(),
+                    payload.claimedEd25519(), payload.senderDeviceKeys()));
+            ReceiveSession command = command(payload, key.session(), creatorKey, facts.recorded());
+            List<Object> created;
+            try {
+                created = MegolmSession.firstCopyEvents(command, SenderDataChange.onReceipt(null, decision),
+                        vault.seal(command.exportedSessionKey(), command.id()));
+            } catch (RoomKeyRefusedException e) {
+                refusals.add(refusalRecord(payload, command, e));
+                results.put(key.index(), Received.failed(new RefusalException(e.code(), e.getMessage())));
+                continue;
+            }
+            appends.put(key.aggregateId(), created);
+            SessionState state = SessionState.of(created);
+            results.put(key.index(), state.discarded()
+                    ? Received.failed(discardedOnArrival())
+                    : Received.of(new SessionView(state.roomId(), state.sessionId(), state.senderData(), false, false)));
+        }
+        newSessions.append(appends);
+        if (!refusals.isEmpty()) {
+            events.publish(new ArrayList<Object>(refusals));
+        }
+        return results;
+    }
+
+    private static RoomKeyRefused refusalRecord(RoomKeyPayload payload, ReceiveSession command,
+                                                RoomKeyRefusedException e) {
+        return new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(), command.senderKey(),
+                e.code(), e.getMessage(), command.evidence());
+    }
+
+    private static RefusalException discardedOnArrival() {
+        return new RefusalException(RefusalCode.SESSION_DISCARDED,
+                "the session was discarded on arrival: its sender's keys show evidence of tampering");
+    }
+
+    /** The checks a room key passes on its own, before any store read: shape, payload, session key. */
+    private static Checked check(int index, RoomKeyInput input, Optional<OwnDevice> ownDevice) {
+        if (input.sender() == null || input.senderKey() == null || input.plaintext() == null) {
             throw RefusalException.invalidInput("a room key needs sender, sender_key and plaintext");
         }
         Curve25519PublicKey olmKey;
         try {
-            olmKey = Curve25519PublicKey.parse(senderKey);
+            olmKey = Curve25519PublicKey.parse(input.senderKey());
         } catch (CryptoInputException e) {
             throw RefusalException.invalidInput("sender_key: " + e.getMessage());
         }
         RoomKeyPayload payload;
         try {
-            payload = RoomKeyPayload.parse(plaintext, sender, olmKey, ownDevice);
+            payload = RoomKeyPayload.parse(input.plaintext(), input.sender(), olmKey, ownDevice);
         } catch (PayloadRejectedException e) {
             throw new RefusalException(RefusalCode.of(e.reason()), e.getMessage());
         }
-        InboundGroupSession session = sessionFrom(payload);
-        try {
-            // One unit of work (ADR 0009): the decision reads the device list under the sender's lock,
-            // on this node and on every node that shares the store.
-            return locks.withUser(payload.sender(), () -> decide(payload, session, olmKey));
-        } catch (Refused refused) {
-            // Recorded after the refused unit rolled back, in a unit of its own, so that it is kept.
-            RoomKeyRefusedException e = refused.cause;
-            ReceiveSession command = refused.command;
-            events.publish(new RoomKeyRefused(payload.roomId(), payload.sessionId(), payload.sender(),
-                    command.senderKey(), e.code(), e.getMessage(), command.evidence()));
-            throw new RefusalException(e.code(), e.getMessage());
-        }
+        return new Checked(index, payload, sessionFrom(payload), olmKey);
     }
 
     /** The aggregate refused the room key; carries what the refusal record needs out of the unit. */
@@ -102,13 +280,8 @@ public class RoomKeyIntake {
     /** Reads the evidence and lets the aggregate decide, while no keys change for this sender. */
     private SessionView decide(RoomKeyPayload payload, InboundGroupSession session, Curve25519PublicKey olmKey) {
         String creatorKey = olmKey.toBase64();
-        SessionRef ref = new SessionRef(payload.roomId(), payload.sessionId());
-        DecisionEvidence evidence = directory.evidenceFor(payload.sender(), creatorKey);
-        var senderDeviceKeys = payload.senderDeviceKeys().map(k -> k.json()).orElse(null);
-        ReceiveSession command = new ReceiveSession(ref.aggregateId(), payload.roomId(), payload.sessionId(),
-                payload.sender(), creatorKey, payload.claimedEd25519().toBase64(), payload.sharedHistory(),
-                session.firstKnownIndex(), session.exportAtFirstKnownIndex().toBase64(), senderDeviceKeys,
-                evidence.withSenderDeviceKeys(senderDeviceKeys));
+        ReceiveSession command = command(payload, session, creatorKey, directory.evidenceFor(payload.sender(),
+                creatorKey));
         ReceiveOutcome outcome;
         try {
             outcome = dispatch.send(command);
@@ -122,10 +295,19 @@ public class RoomKeyIntake {
         // aggregate's answer, with its evidence; the room key is refused to the caller either way.
         SessionRow row = directory.session(payload.roomId(), payload.sessionId()).orElseThrow();
         if (row.isDiscarded()) {
-            throw new RefusalException(RefusalCode.SESSION_DISCARDED,
-                    "the session was discarded on arrival: its sender's keys show evidence of tampering");
+            throw discardedOnArrival();
         }
         return SessionViews.of(row);
+    }
+
+    private static ReceiveSession command(RoomKeyPayload payload, InboundGroupSession session, String creatorKey,
+                                          DecisionEvidence evidence) {
+        SessionRef ref = new SessionRef(payload.roomId(), payload.sessionId());
+        var senderDeviceKeys = payload.senderDeviceKeys().map(k -> k.json()).orElse(null);
+        return new ReceiveSession(ref.aggregateId(), payload.roomId(), payload.sessionId(),
+                payload.sender(), creatorKey, payload.claimedEd25519().toBase64(), payload.sharedHistory(),
+                session.firstKnownIndex(), session.exportAtFirstKnownIndex().toBase64(), senderDeviceKeys,
+                evidence.withSenderDeviceKeys(senderDeviceKeys));
     }
 
     private static InboundGroupSession sessionFrom(RoomKeyPayload payload) {

@@ -62,6 +62,10 @@ public final class SignedJson {
 
     /** Checks one base64 signature over already canonicalised bytes (ABSENT is the caller's business). */
     static SignatureCheck verifyBytes(byte[] signed, String signatureBase64, Ed25519PublicKey key) {
+        return SignatureMemo.check(signed, signatureBase64, key, () -> verifyNow(signed, signatureBase64, key));
+    }
+
+    private static SignatureCheck verifyNow(byte[] signed, String signatureBase64, Ed25519PublicKey key) {
         Ed25519Signature signature;
         try {
             signature = Ed25519Signature.parse(signatureBase64);

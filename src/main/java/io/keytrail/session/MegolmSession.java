@@ -4,10 +4,13 @@ import io.keytrail.errors.RefusalCode;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import java.util.List;
+
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
@@ -72,20 +75,30 @@ public class MegolmSession {
     }
 
     private void receiveFirstCopy(ReceiveSession cmd, SenderDataChange.Action action, SessionKeyVault vault) {
+        firstCopyEvents(cmd, action, vault.seal(cmd.exportedSessionKey(), cmd.id())).forEach(AggregateLifecycle::apply);
+    }
+
+    /**
+     * The events that a first copy of a session creates, in order: what this aggregate applies when it
+     * has no history, and what the batch write path ({@link NewSessions}) appends for a session that
+     * has none. One method for both, so that the two paths cannot record different events.
+     *
+     * @param sealed the session key sealed for this aggregate ({@link SessionKeyVault#seal})
+     * @throws RoomKeyRefusedException when the change rule refuses the key (nothing is stored)
+     */
+    public static List<Object> firstCopyEvents(ReceiveSession cmd, SenderDataChange.Action action, String sealed) {
         DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys());
         if (action instanceof SenderDataChange.Refuse r) {
             throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule());
+        } else if (action instanceof SenderDataChange.Record r) {
+            return List.of(received(cmd, sealed, r.senderData(), r.rule()));
         }
-        String sealed = vault.seal(cmd.exportedSessionKey(), cmd.id());
-        if (action instanceof SenderDataChange.Record r) {
-            apply(received(cmd, sealed, r.senderData(), r.rule()));
-        } else {
-            // Stored, then discarded at once: the discard and its evidence are on record, and any
-            // later copy of the session is refused.
-            SenderDataChange.Discard d = (SenderDataChange.Discard) action;
-            apply(received(cmd, sealed, SenderData.unknown(), d.rule()));
-            apply(new SessionDiscarded(cmd.roomId(), cmd.sessionId(), d.cause(), d.code(), d.rule(), d.detail(), evidence));
-        }
+        // Stored, then discarded at once: the discard and its evidence are on record, and any
+        // later copy of the session is refused.
+        SenderDataChange.Discard d = (SenderDataChange.Discard) action;
+        return List.of(received(cmd, sealed, SenderData.unknown(), d.rule()),
+                new SessionDiscarded(cmd.roomId(), cmd.sessionId(), d.cause(), d.code(), d.rule(), d.detail(),
+                        evidence));
     }
 
     /**

@@ -76,4 +76,38 @@ class InputBatchTest {
         assertThat(result).isEqualTo(new InputBatch.Result(4, false));
         assertThat(answers).extracting(a -> a.at("/result/n").intValue()).containsExactly(0, 1, 2, 3);
     }
+
+    @Test
+    void groupsRunTogether_answerEachInputInOrder_andAtShutdownAnswerEveryInputOfAGroupNotBegun() throws Exception {
+        AtomicBoolean stopping = new AtomicBoolean();
+        List<ObjectNode> answers = new ArrayList<>();
+        List<List<JsonNode>> groups = List.of(List.of(inputs(3).get(0), inputs(3).get(1)), List.of(inputs(3).get(2)),
+                List.of(inputs(2).get(0), inputs(2).get(1)));
+
+        InputBatch.Result result = InputBatch.runGroups(groups, group -> {
+            if (group.size() == 1) {
+                stopping.set(true);
+            }
+            return group.stream().map(InputBatchTest::result).toList();
+        }, stopping::get, answers::add);
+
+        assertThat(result).isEqualTo(new InputBatch.Result(3, false));
+        assertThat(answers).hasSize(5);
+        assertThat(answers.subList(0, 3)).extracting(a -> a.at("/result/n").intValue()).containsExactly(0, 1, 2);
+        assertThat(answers.subList(3, 5)).allMatch(a -> "UNAVAILABLE".equals(a.at("/error/code").textValue()));
+    }
+
+    @Test
+    void roomKeysAreGroupedInRunsOfAtMostTheLimit_otherInputsAlone() {
+        List<JsonNode> inputs = new ArrayList<>();
+        for (int i = 0; i < InputProcessor.MAX_ROOM_KEYS_TOGETHER + 2; i++) {
+            inputs.add(JSON.createObjectNode().put("type", "room_key"));
+        }
+        inputs.add(JSON.createObjectNode().put("type", "decrypt"));
+        inputs.add(JSON.createObjectNode().put("type", "room_key"));
+
+        List<List<JsonNode>> groups = InputProcessor.groups(inputs);
+
+        assertThat(groups).extracting(List::size).containsExactly(InputProcessor.MAX_ROOM_KEYS_TOGETHER, 2, 1, 1);
+    }
 }

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
 import io.keytrail.decrypt.DecryptService;
+import io.keytrail.lanes.RoomKeyIntake;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.audit.ReadModelRebuild;
@@ -152,5 +153,29 @@ class PostgresEngineTest {
         assertThat(view.senderData().legacySession()).isTrue();
         assertThat(view.claim().userId()).isEqualTo(alice.userId());
         assertThat(view.claim().senderData()).isInstanceOf(SenderData.SenderUnverified.class);
+    }
+
+    @Test
+    void aBatchOfRoomKeys_isDecidedAndAppendedTogetherOnPostgres_andARepeatedKeyIsAReReceipt() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        TestAccount bob = TestAccount.create("@bob-" + run + ":pg.test", "bob-" + run, "PHONE");
+        OwnDevice me = TestAccount.create("@me-" + run + ":pg.test", "me-" + run, "ME").ownDevice("ME");
+        String room = "!batch-" + run + ":pg.test";
+        keytrail.recordKeysQuery(KeysQueryBody.of(bob));
+        java.util.List<RoomKeyIntake.RoomKeyInput> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            OutboundGroupSession megolm = OutboundGroupSession.create(new SecureRandom());
+            keys.add(new RoomKeyIntake.RoomKeyInput(bob.userId(), bob.device("PHONE").curve25519().toBase64(),
+                    bob.roomKeyPlaintext("PHONE", me, room, megolm.sessionId(), megolm.sessionKey().toBase64())));
+        }
+        keys.add(keys.get(0));
+
+        var received = keytrail.receiveRoomKeys(keys, Optional.of(me));
+
+        assertThat(received).hasSize(4).allSatisfy(r -> assertThat(r.view().senderData())
+                .as(String.valueOf(r.failure())).isInstanceOf(SenderData.SenderUnverified.class));
+        assertThat(received.get(3).view().sessionId()).isEqualTo(received.get(0).view().sessionId());
+        assertThat(keytrail.session(room, received.get(1).view().sessionId())).get()
+                .satisfies(v -> assertThat(v.senderData()).isInstanceOf(SenderData.SenderUnverified.class));
     }
 }

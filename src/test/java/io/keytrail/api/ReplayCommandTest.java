@@ -233,6 +233,35 @@ class ReplayCommandTest {
     }
 
     @Test
+    void consecutiveRoomKeyLines_areDecidedTogether_andEachIsAnsweredOnItsOwnLineInOrder(@TempDir Path work)
+            throws IOException {
+        Story known = new Story();
+        Story unknown = new Story();
+        Story typo = new Story();
+        Path file = work.resolve("run.jsonl");
+        Files.writeString(file, String.join("\n",
+                Story.ownDevice().toString(),                                         // 1
+                known.keysQuery().toString(),                                         // 2
+                known.roomKey().toString(),                                           // 3
+                unknown.roomKey().toString(),                                         // 4
+                "",                                                                   // 5 blank
+                typo.roomKey().put("colour", "blue").toString(),                      // 6 unknown field
+                known.roomKey().toString()) + "\n");                                 // 7 the same session again
+
+        Run run = replay(work, file.toString());
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        List<JsonNode> lines = run.lines();
+        assertThat(lines.subList(0, 6)).extracting(l -> l.path("line").intValue()).containsExactly(1, 2, 3, 4, 6, 7);
+        assertThat(lines.get(2).at("/result/sender_data").has("SenderUnverified")).as(lines.get(2).toString()).isTrue();
+        assertThat(lines.get(3).at("/result/sender_data").has("UnknownDevice")).isTrue();
+        assertThat(lines.get(4).at("/error/code").textValue()).isEqualTo("INVALID_INPUT");
+        assertThat(lines.get(5).at("/result/session_id").textValue()).isEqualTo(known.sessionId());
+        assertThat(lines.get(5).at("/result/sender_data")).isEqualTo(lines.get(2).at("/result/sender_data"));
+        assertThat(lines.subList(6, lines.size())).hasSize(2).allSatisfy(l -> assertThat(l.has("session")).isTrue());
+    }
+
+    @Test
     void missingArguments_isAUsageError() {
         Run run = replay(null);
         assertThat(run.exit()).isEqualTo(2);

@@ -99,4 +99,36 @@ class DirectoryEvidenceTest {
         assertThat(evidence.storedDevice()).isNull();
         assertThat(evidence.storedDeviceStanding()).isNull();
     }
+
+    @Test
+    void batchEvidence_isTheOneKeyEvidence_parsedOnce_andDecidesTheSame() {
+        DeviceStanding checked = DeviceStanding.checked(SignedJson.keyIdOf(ALICE.selfSigningKey().publicKey()),
+                io.keytrail.matrix.SignatureCheck.VALID);
+        DeviceRow row = projected(checked);
+        IdentityRow identity = new IdentityRow(ALICE.userId());
+        identity.setKeys(ALICE.masterKey().publicKey().toBase64(), ALICE.masterKeyJson().toString(),
+                ALICE.selfSigningKeyJson(MasterSignature.VALID).toString(),
+                ALICE.userSigningKeyJson(MasterSignature.VALID).toString());
+        when(devices.findByUserId(ALICE.userId())).thenReturn(List.of(row));
+        when(devices.findByUserIdIn(Set.of(ALICE.userId()))).thenReturn(List.of(row));
+        when(identities.findById(ALICE.userId())).thenReturn(Optional.of(identity));
+        when(identities.findByUserIdIn(Set.of(ALICE.userId()))).thenReturn(List.of(identity));
+        String unknownKey = TestAccount.create("@x:example.org", "x", "X").device("X").curve25519().toBase64();
+
+        Map<String, ParsedEvidence> batch = directory.parsedEvidenceFor(Map.of(ALICE.userId(), Set.of(curve(), unknownKey)));
+
+        ParsedEvidence known = batch.get(Directory.evidenceKey(ALICE.userId(), curve()));
+        assertThat(known.recorded()).isEqualTo(directory.evidenceFor(ALICE.userId(), curve()));
+        assertThat(batch.get(Directory.evidenceKey(ALICE.userId(), unknownKey)).recorded())
+                .isEqualTo(directory.evidenceFor(ALICE.userId(), unknownKey));
+        assertThat(known.storedDevice().orElseThrow())
+                .as("the same stored text is parsed once").isSameAs(directory.parsedEvidenceFor(ALICE.userId(), curve())
+                        .storedDevice().orElseThrow());
+        var claimed = ALICE.device("PHONE").ed25519().publicKey();
+        assertThat(io.keytrail.trust.SenderDataFinder.decide(known.toEvidence(ALICE.userId(),
+                ALICE.device("PHONE").curve25519(), claimed, Optional.empty())))
+                .isEqualTo(io.keytrail.trust.SenderDataFinder.decide(known.recorded().toEvidence(ALICE.userId(), curve(),
+                        claimed.toBase64(), false)))
+                .satisfies(d -> assertThat(d.toString()).contains("SenderUnverified"));
+    }
 }
