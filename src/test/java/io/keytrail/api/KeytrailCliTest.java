@@ -192,6 +192,9 @@ class KeytrailCliTest {
         byte[] garbage = new byte[5000];
         new java.util.Random(11).nextBytes(garbage);
         Files.write(store.resolve(CliContext.DATABASE_FILE), garbage);
+        // As in a tool's own JVM: Logback keeps the first configuration while any Spring context of this test
+        // JVM is open (the shared engine), and would ignore the tool's logging.config.
+        org.springframework.boot.logging.LoggingSystem.get(getClass().getClassLoader()).cleanUp();
 
         Run run = run("audit", "--store", store.toString());
 

@@ -63,7 +63,8 @@ class KeytrailStarterTest {
         new ApplicationContextRunner()
                 .withUserConfiguration(EngineConfiguration.class)
                 // the data keys' table is reached through it; this test stores nothing
-                .withBean(org.springframework.jdbc.core.JdbcTemplate.class, org.springframework.jdbc.core.JdbcTemplate::new)
+                .withBean(org.springframework.jdbc.core.JdbcTemplate.class, () -> new org.springframework.jdbc.core.JdbcTemplate(
+                        new org.springframework.jdbc.datasource.DriverManagerDataSource("jdbc:h2:mem:starter-vault")))
                 .withPropertyValues("keytrail.data-dir=" + dataDir, "keytrail.session-key-encryption-key=" + KEY)
                 .run(context -> {
                     assertThat(context).hasSingleBean(Clock.class).hasSingleBean(SessionKeyVault.class);
