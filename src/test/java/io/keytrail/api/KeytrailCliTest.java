@@ -91,7 +91,7 @@ class KeytrailCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err().lines()).hasSize(2);
         assertThat(run.err()).startsWith("keytrail: unknown command " + typo)
-                .contains("commands: serve, replay, audit, export, help").doesNotContain(STARTING);
+                .contains("commands: serve, replay, audit, export, bench, help").doesNotContain(STARTING);
         assertThat(served).isEmpty();
     }
 
