@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 /** Sessions, with the indexed searches of the re-decisions. */
@@ -21,4 +22,7 @@ public interface SessionRows extends JpaRepository<SessionRow, Long> {
     List<SessionRow> findBySenderAndRankAndDiscardedFalseOrderByPosition(String sender, int rank);
 
     List<SessionRow> findAllByOrderByPosition();
+
+    /** A page of a listing by insertion order (keyset: no offset, no count query). */
+    List<SessionRow> findByPositionGreaterThanOrderByPosition(Long position, Pageable page);
 }
