@@ -4,6 +4,11 @@ import io.keytrail.directory.JsonText;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,22 +16,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.keytrail.crypto.CryptoInputException;
 import io.keytrail.crypto.Curve25519PublicKey;
 import io.keytrail.crypto.Ed25519PublicKey;
 import io.keytrail.crypto.export.KeyExportFile;
+import io.keytrail.crypto.export.KeyExportWriter;
 import io.keytrail.directory.SessionRow;
 import io.keytrail.directory.SessionRows;
 import io.keytrail.matrix.ExportedRoomKey;
@@ -84,6 +88,70 @@ public class KeyExportService {
      *               there is a reason; at least 1 and at most {@link KeyExportFile#MAX_ROUNDS}
      */
     public ExportedFile export(String passphrase, Selection selection, int rounds) {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        int count;
+        try {
+            count = export(passphrase, selection, rounds, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: writing to memory", e);
+        }
+        return new ExportedFile(file.toString(StandardCharsets.US_ASCII), count);
+    }
+
+    /**
+     * As {@link #export(String, Selection, int)}, written to {@code out} as it goes: sessions are read
+     * {@value #PAGE} at a time, and each is encrypted into the file before the next page is read, so
+     * neither the sessions nor the file are ever all in memory. A selection naming sessions we do not
+     * hold is refused before anything is written.
+     *
+     * @return how many sessions the file holds
+     */
+    public int export(String passphrase, Selection selection, int rounds, OutputStream out) throws IOException {
+        checkArguments(passphrase, rounds);
+        if (!selection.sessionIds().isEmpty()) {
+            Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
+            forEachSelected(selection, row -> {
+                if (missing.contains(row.getSessionId()) && exportedKey(row).isPresent()) {
+                    missing.remove(row.getSessionId());
+                }
+            });
+            if (!missing.isEmpty()) {
+                throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
+                        + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
+                        + " (unknown, discarded, or its stored key shredded)");
+            }
+        }
+        KeyExportWriter writer = new KeyExportWriter(out, passphrase, rounds, random);
+        int[] written = {0};
+        List<String> unavailable = new ArrayList<>();
+        writer.write("[");
+        try {
+            forEachSelected(selection, row -> {
+                Optional<JsonNode> key = exportedKey(row);
+                if (key.isEmpty()) {
+                    unavailable.add(row.getSessionId());
+                    return;
+                }
+                try {
+                    writer.write((written[0]++ == 0 ? "" : ",") + key.get());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        writer.write("]");
+        writer.finish();
+        if (!unavailable.isEmpty()) {
+            log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?); the first: {}",
+                    unavailable.size(), unavailable.subList(0, Math.min(20, unavailable.size())));
+        }
+        log.info("exported {} sessions ({} PBKDF2 rounds)", written[0], rounds);
+        return written[0];
+    }
+
+    private static void checkArguments(String passphrase, int rounds) {
         if (passphrase == null || passphrase.isEmpty()) {
             throw RefusalException.invalidInput("an export needs a passphrase to encrypt the file with");
         }
@@ -95,38 +163,21 @@ public class KeyExportService {
             log.warn("writing a key export with {} PBKDF2 rounds, fewer than the {} the spec asks for",
                     rounds, KeyExportFile.MIN_RECOMMENDED_ROUNDS);
         }
-        ArrayNode keys = JsonNodeFactory.instance.arrayNode();
-        Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
-        List<String> unavailable = new ArrayList<>();
-        Page<SessionRow> page;
-        int number = 0;
+    }
+
+    /** The selected sessions that are not discarded, page by page (keyset on position). */
+    private void forEachSelected(Selection selection, Consumer<SessionRow> action) {
+        long after = Long.MIN_VALUE;
+        List<SessionRow> page;
         do {
-            page = sessions.findAll(PageRequest.of(number++, PAGE, Sort.by("position")));
+            page = sessions.findByPositionGreaterThanOrderByPosition(after, PageRequest.of(0, PAGE));
             for (SessionRow row : page) {
-                if (row.isDiscarded() || !selection.includes(row)) {
-                    continue;
-                }
-                Optional<JsonNode> key = exportedKey(row);
-                if (key.isPresent()) {
-                    keys.add(key.get());
-                    missing.remove(row.getSessionId());
-                } else {
-                    unavailable.add(row.getSessionId());
+                after = row.getPosition();
+                if (!row.isDiscarded() && selection.includes(row)) {
+                    action.accept(row);
                 }
             }
-        } while (page.hasNext());
-        if (!missing.isEmpty()) {
-            throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
-                    + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
-                    + " (unknown, discarded, or its stored key shredded)");
-        }
-        if (!unavailable.isEmpty()) {
-            log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?): {}",
-                    unavailable.size(), unavailable);
-        }
-        String text = KeyExportFile.encrypt(keys.toString(), passphrase, rounds, random);
-        log.info("exported {} sessions ({} PBKDF2 rounds)", keys.size(), rounds);
-        return new ExportedFile(text, keys.size());
+        } while (page.size() == PAGE);
     }
 
     /** The {@code ExportedSessionData} of one session, or empty when its key was shredded. */
