@@ -109,6 +109,26 @@ final class BenchRun {
         out.put("decrypt_errors", errors - errorsBefore);
     }
 
+    /**
+     * The same on two threads at once, each with its own events (HTTP requests in parallel): shows
+     * whether decryptions wait for one another.
+     */
+    void decryptOnTwoThreads(ObjectNode out) throws InterruptedException {
+        List<JsonNode> first = workload.decrypts(sizes.events() / 2);
+        List<JsonNode> second = workload.decrypts(sizes.events() / 2);
+        int errorsBefore = errors;
+        int[] failed = new int[2];
+        Thread other = new Thread(() -> second.forEach(e -> failed[1] += run(e).has("error") ? 1 : 0), "bench-decrypt-2");
+        long start = System.nanoTime();
+        other.start();
+        first.forEach(e -> failed[0] += run(e).has("error") ? 1 : 0);
+        other.join();
+        long elapsed = System.nanoTime() - start;
+        errors += failed[0] + failed[1];
+        out.put("decrypt_2_threads_per_s", round((first.size() + second.size()) * 1e9 / elapsed));
+        out.put("decrypt_2_threads_errors", errors - errorsBefore);
+    }
+
     /** One key export file of {@code imports} sessions ({@value #EXPORT_ROUNDS} PBKDF2 rounds, included in the time). */
     void importExport(ObjectNode out) {
         JsonNode input = workload.keyExport(sizes.imports(), "bench passphrase", EXPORT_ROUNDS);
