@@ -123,13 +123,16 @@ public class KeyExportService {
         }
         KeyExportWriter writer = new KeyExportWriter(out, passphrase, rounds, random);
         int[] written = {0};
-        List<String> unavailable = new ArrayList<>();
+        int[] unavailable = {0};
+        List<String> firstUnavailable = new ArrayList<>();
         writer.write("[");
         try {
             forEachSelected(selection, row -> {
                 Optional<JsonNode> key = exportedKey(row);
                 if (key.isEmpty()) {
-                    unavailable.add(row.getSessionId());
+                    if (unavailable[0]++ < 20) {
+                        firstUnavailable.add(row.getSessionId());
+                    }
                     return;
                 }
                 try {
@@ -143,9 +146,9 @@ public class KeyExportService {
         }
         writer.write("]");
         writer.finish();
-        if (!unavailable.isEmpty()) {
+        if (unavailable[0] > 0) {
             log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?); the first: {}",
-                    unavailable.size(), unavailable.subList(0, Math.min(20, unavailable.size())));
+                    unavailable[0], firstUnavailable);
         }
         log.info("exported {} sessions ({} PBKDF2 rounds)", written[0], rounds);
         return written[0];
