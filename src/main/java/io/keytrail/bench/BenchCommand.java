@@ -50,17 +50,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--keys", paramLabel = "N", description = "room keys in the timed ingest (default 20000; --quick 1000)")
+    @Option(names = "--keys", paramLabel = "N", description = "room keys in the timed ingest (default 20000; --quick 500)")
     Integer keys;
     @Option(names = "--devices", paramLabel = "M", description = "cross-signed sending devices, two per user (default 50)")
     Integer devices;
     @Option(names = "--batch", paramLabel = "B", description = "room keys per batch, as an HTTP array (default 100, at most 1000)")
     Integer batch;
-    @Option(names = "--events", paramLabel = "K", description = "encrypted events to decrypt (default 10000; --quick 1000)")
+    @Option(names = "--events", paramLabel = "K", description = "encrypted events to decrypt (default 10000; --quick 500)")
     Integer events;
-    @Option(names = "--imports", paramLabel = "I", description = "sessions in the imported key export file (default 5000; --quick 500)")
+    @Option(names = "--imports", paramLabel = "I", description = "sessions in the imported key export file (default 5000; --quick 300)")
     Integer imports;
-    @Option(names = "--stalled", paramLabel = "S", description = "room keys ingested while the homeserver stalls (default 2000; --quick 300)")
+    @Option(names = "--stalled", paramLabel = "S", description = "room keys ingested while the homeserver stalls (default 2000; --quick 200)")
     Integer stalled;
     @Option(names = "--store", paramLabel = "DIR", description = "keep the store in DIR, which must not hold a store yet "
             + "(default: a throwaway store, deleted at the end)")
@@ -143,14 +143,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchRun.Sizes sizes() {
-        int n = positive(keys, quick ? 1_000 : 20_000, "--keys");
+        int n = positive(keys, quick ? 500 : 20_000, "--keys");
         int b = positive(batch, 100, "--batch");
         if (b > 1000) {
             throw new ParameterException(spec.commandLine(), "--batch must be at most 1000 (the HTTP array limit)");
         }
         return new BenchRun.Sizes(n, positive(devices, 50, "--devices"), b,
-                positive(events, quick ? 1_000 : 10_000, "--events"), positive(imports, quick ? 500 : 5_000, "--imports"),
-                positive(stalled, quick ? 300 : 2_000, "--stalled"), Math.max(b, Math.min(1_000, n / 10)));
+                positive(events, quick ? 500 : 10_000, "--events"), positive(imports, quick ? 300 : 5_000, "--imports"),
+                positive(stalled, quick ? 200 : 2_000, "--stalled"), Math.max(b, Math.min(1_000, n / 10)));
     }
 
     private int positive(Integer given, int otherwise, String option) {
