@@ -107,15 +107,20 @@ public final class BenchCommand implements Callable<Integer> {
                  ConfigurableApplicationContext context = CliContext.start(dir, "bench", err, settings(homeserver))) {
                 run = new BenchRun(context.getBean(ObjectMapper.class), context.getBean(InputProcessor.class),
                         new Workload(sizes.devices()), sizes, err);
+                EngineIdle idle = new EngineIdle(context, err);
                 run.prepare();
                 BenchRun.resetHeapPeak();
+                idle.await();
                 run.ingest(figures);
                 rates.add(rateBetweenPhases());
+                idle.await();
                 run.decrypt(figures);
                 run.decryptOnTwoThreads(figures);
                 rates.add(rateBetweenPhases());
+                idle.await();
                 run.importExport(figures);
                 rates.add(rateBetweenPhases());
+                idle.await();
                 run.ingestWhileStalled(figures, homeserver);
                 figures.put("heap_peak_mb", BenchRun.round(BenchRun.heapPeakMb()));
                 // While open: H2 compacts its file when it closes, so both sizes are worth knowing.
