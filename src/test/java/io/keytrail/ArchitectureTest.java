@@ -22,7 +22,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 class ArchitectureTest {
     /** The rooms, bottom first (style.md). */
     static final List<String> ROOMS = List.of("crypto", "matrix", "errors", "trust", "session", "identity",
-            "directory", "lanes", "redecision", "imports", "decrypt", "audit", "api");
+            "directory", "lanes", "redecision", "imports", "decrypt", "audit", "api", "bench");
 
     /** Plain Java rooms: a test drives them in microseconds, without a container. */
     static final List<String> PURE_ROOMS = List.of("crypto", "matrix", "trust");

@@ -5,6 +5,8 @@ import java.util.List;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keytrail.decrypt.MessageIndexLedger;
+
 import io.keytrail.directory.OwnDevices;
 
 /** A fresh store inside a shared engine, instead of a fresh engine ({@code @DirtiesContext}). */
@@ -35,5 +37,7 @@ public final class TestStores {
             jdbc.execute("set referential_integrity true");
         }
         OwnDevices.forget(context);
+        // The replay ledger remembers claims in memory; the claims are gone from the store now.
+        context.getBean(MessageIndexLedger.class).forgetRemembered();
     }
 }

@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -27,7 +27,7 @@ import io.keytrail.errors.RefusalException;
  * Starts the engine for a command-line tool: no web server, no slow lane (no key-query saga processor,
  * no db-scheduler, no homeserver), logs on standard error, a given store that is checked first.
  */
-final class CliContext {
+public final class CliContext {
     /** The H2 database file of a store directory. */
     static final String DATABASE_FILE = "keytrail.mv.db";
     private static final String TRACE_FILE = "keytrail.trace.db";
@@ -36,7 +36,7 @@ final class CliContext {
     }
 
     /** A store (or a file) that cannot be used: exit status 2, the message says why, no stack trace. */
-    static final class UnusableStore extends RuntimeException {
+    public static final class UnusableStore extends RuntimeException {
         UnusableStore(String message) {
             super(message, null, false, false);
         }
@@ -49,7 +49,7 @@ final class CliContext {
      *
      * @throws UnusableStore saying why not
      */
-    static void check(Path dir, boolean mustExist) {
+    public static void check(Path dir, boolean mustExist) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UnusableStore(dir + " is not a directory, so it cannot be a store");
         }
@@ -94,11 +94,20 @@ final class CliContext {
      * @throws UnusableStore when the database cannot be opened (locked meanwhile, corrupt, not a database)
      */
     static ConfigurableApplicationContext start(Path dir, String command, PrintStream progress) {
+        return start(dir, command, progress, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, PrintStream)}, with {@code settings} replacing the tool defaults of
+     * the same name (the {@code bench} command turns the slow lane on against its own loopback stub).
+     */
+    public static ConfigurableApplicationContext start(Path dir, String command, PrintStream progress,
+                                                       Map<String, String> settings) {
         progress.println(command + ": starting the engine on store " + dir.toAbsolutePath() + " …");
         progress.flush();
         boolean traceExisted = Files.exists(dir.resolve(TRACE_FILE));
         try {
-            return start(dir);
+            return start(dir, settings);
         } catch (RuntimeException e) {
             String keys = SealingKeyFailureAnalyzer.problem(e);
             if (keys != null) {
@@ -187,35 +196,51 @@ final class CliContext {
      * keytrail-service.yml nor the environment (a profile, database credentials, a homeserver) can point a
      * tool at another store or make it call out: keys come only from the input.
      */
+    static ConfigurableApplicationContext start(Path dir) {
+        return start(dir, Map.of());
+    }
+
+    /** Tests name the sealing keys here as {@code --name=value} (the service and the tools read them from the environment). */
     static ConfigurableApplicationContext start(Path dir, String... extraSettings) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String setting : extraSettings) {
+            String plain = setting.startsWith("--") ? setting.substring(2) : setting;
+            int eq = plain.indexOf('=');
+            overrides.put(eq < 0 ? plain : plain.substring(0, eq), eq < 0 ? "" : plain.substring(eq + 1));
+        }
+        return start(dir, overrides);
+    }
+
+    private static ConfigurableApplicationContext start(Path dir, Map<String, String> overrides) {
         SpringApplication app = new SpringApplication(KeytrailApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
         Path home = dir.toAbsolutePath();
-        List<String> settings = new ArrayList<>(List.of(
-                "--spring.profiles.active=replay",
-                // LOB_TIMEOUT: H2 keeps every BLOB a session has read (event payloads) reachable for this long
-                // (default 5 minutes), so a tool reading the whole store would hold all of it in memory;
-                // Hibernate copies the bytes at once, so 10 s is plenty.
-                "--spring.datasource.url=jdbc:h2:file:" + home.resolve("keytrail")
-                        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOB_TIMEOUT=10000",
-                "--spring.datasource.username=sa",
-                "--spring.datasource.password=",
-                "--keytrail.data-dir=" + home,
-                "--keytrail.homeserver.base-url=",
-                // No slow lane in a tool: no key-query saga processor and no persistent deadline scheduler
-                // (without a homeserver the saga would end at once anyway; a later service walks the
-                // history from the tail, ADR 0005).
-                "--keytrail.lanes.saga-processor.auto-start=false",
-                "--db-scheduler.enabled=false",
-                // Nobody scrapes a tool: no Prometheus registry and no Axon message monitors (they cost
-                // seconds of a tool's start, ADR 0015). Keytrail's counters go to a simple registry.
-                "--management.prometheus.metrics.export.enabled=false",
-                "--axon.metrics.auto-configuration.enabled=false",
-                "--logging.config=classpath:logback-replay.xml",
-                "--spring.main.log-startup-info=false"));
-        // Tests name the sealing keys here (the service and the tools read them from the environment).
-        settings.addAll(List.of(extraSettings));
-        return app.run(settings.toArray(String[]::new));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("spring.profiles.active", "replay");
+        // LOB_TIMEOUT: H2 keeps every BLOB a session has read (event payloads) reachable for this long
+        // (default 5 minutes), so a tool reading the whole store would hold all of it in memory;
+        // Hibernate copies the bytes at once, so 10 s is plenty.
+        settings.put("spring.datasource.url", "jdbc:h2:file:" + home.resolve("keytrail")
+                + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOB_TIMEOUT=10000");
+        settings.put("spring.datasource.username", "sa");
+        settings.put("spring.datasource.password", "");
+        settings.put("keytrail.data-dir", home.toString());
+        settings.put("keytrail.homeserver.base-url", "");
+        // No slow lane in a tool: no key-query saga processor and no persistent deadline scheduler
+        // (without a homeserver the saga would end at once anyway; a later service walks the
+        // history from the tail, ADR 0005).
+        settings.put("keytrail.lanes.saga-processor.auto-start", "false");
+        settings.put("db-scheduler.enabled", "false");
+        // Nobody scrapes a tool: no Prometheus registry and no Axon message monitors (they cost
+        // seconds of a tool's start, ADR 0015). Keytrail's counters go to a simple registry.
+        settings.put("management.prometheus.metrics.export.enabled", "false");
+        settings.put("axon.metrics.auto-configuration.enabled", "false");
+        settings.put("logging.config", "classpath:logback-replay.xml");
+        settings.put("spring.main.log-startup-info", "false");
+        // One value per name: Spring joins repeated command-line settings with commas instead of overriding.
+        settings.putAll(overrides);
+        return app.run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
     }
 }

@@ -89,12 +89,12 @@ public final class ExportCommand implements Callable<Integer> {
         System.setOut(stderr);
         try (ConfigurableApplicationContext context = CliContext.start(store, "export", stderr)) {
             stderr.println("export: encrypting with " + rounds + " PBKDF2 rounds …");
-            KeyExportService.ExportedFile file = context.getBean(KeyExportService.class)
-                    .export(passphrase, new KeyExportService.Selection(rooms, sessions), rounds);
-            stdout.print(file.text());
+            // Streamed: the file goes out as the sessions are read, page by page (never all in memory).
+            KeyExportService.Written written = context.getBean(KeyExportService.class)
+                    .export(passphrase, new KeyExportService.Selection(rooms, sessions), rounds, stdout);
             stdout.flush();
-            stderr.println("export: wrote " + file.sessionCount() + " sessions"
-                    + (file.forgottenSkipped() > 0 ? "; skipped " + file.forgottenSkipped()
+            stderr.println("export: wrote " + written.sessions() + " sessions"
+                    + (written.forgottenSkipped() > 0 ? "; skipped " + written.forgottenSkipped()
                     + " forgotten sessions (their keys were destroyed)" : ""));
             return KeytrailCli.OK;
         } catch (CliContext.UnusableStore e) {
@@ -103,6 +103,9 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (RefusalException e) {
             stderr.println("export: " + e.code() + ": " + e.getMessage());
             return e.code() == RefusalCode.INVALID_INPUT ? KeytrailCli.USAGE : KeytrailCli.ENGINE_FAILED;
+        } catch (IOException e) {
+            stderr.println("export: cannot write the file: " + e.getMessage());
+            return KeytrailCli.ENGINE_FAILED;
         } catch (RuntimeException e) {
             stderr.println("export: the engine failed (store " + store.toAbsolutePath() + "): " + e);
             e.printStackTrace(stderr);

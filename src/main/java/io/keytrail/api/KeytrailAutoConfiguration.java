@@ -35,6 +35,7 @@ import io.keytrail.directory.IdentityRow;
 import io.keytrail.directory.LocalAccount;
 import io.keytrail.directory.LocalAccountRow;
 import io.keytrail.directory.SealingKeyCheck;
+import io.keytrail.directory.SessionLookup;
 import io.keytrail.directory.SessionRow;
 import io.keytrail.directory.UserLocks;
 import io.keytrail.directory.WriteUnits;
@@ -73,7 +74,7 @@ import io.keytrail.session.SessionDiscardedUpcaster;
         // aggregates and the saga (Axon finds them among the bean definitions)
         MegolmSession.class, UserIdentity.class, KeysQuerySaga.class, NewSessions.class,
         // directory (read models), lanes, re-decision, imports, decryption, audit
-        Directory.class, DirectoryProjection.class, UserLocks.class, WriteUnits.class, LocalAccount.class,
+        Directory.class, DirectoryProjection.class, SessionLookup.class, UserLocks.class, WriteUnits.class, LocalAccount.class,
         SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,
         KeyExportService.class, DecryptService.class, MessageIndexLedger.class, AuditTrail.class,
         DecisionReverifier.class, SessionTrail.class, StoreVerifier.class, KeyRotation.class, SessionForgetter.class,

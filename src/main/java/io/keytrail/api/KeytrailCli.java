@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -74,6 +75,16 @@ public final class KeytrailCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * A command contributed by a room above {@code api} (the {@code bench} room): listed in
+     * {@code META-INF/services/io.keytrail.api.KeytrailCli$Extension} and found with {@link ServiceLoader},
+     * so that {@code api} never depends on a room above it (ArchitectureTest).
+     */
+    public interface Extension {
+        /** The picocli command object; it writes its result on {@code out}, messages on {@code err}. */
+        Object command(PrintStream out, PrintStream err, Path tempParent);
+    }
+
     /** Parses {@code args} and runs the command; returns its exit status, or {@link #SERVING}. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         return execute(args, new Io(out, err, null));
@@ -95,8 +106,11 @@ public final class KeytrailCli implements Callable<Integer> {
                 .addSubcommand(new EventsCommand(io))
                 .addSubcommand(new ExportCommand(io))
                 .addSubcommand(new ForgetCommand(io))
-                .addSubcommand(new RebuildCommand(io))
-                .addSubcommand(new CommandLine.HelpCommand());
+                .addSubcommand(new RebuildCommand(io));
+        for (Extension extension : ServiceLoader.load(Extension.class, KeytrailCli.class.getClassLoader())) {
+            cli.addSubcommand(extension.command(io.out(), io.err(), io.tempParent()));
+        }
+        cli.addSubcommand(new CommandLine.HelpCommand());
         PrintWriter messages = new PrintWriter(io.err(), true, StandardCharsets.UTF_8);
         // Help goes where the messages go: standard output carries only results.
         cli.setOut(messages);

@@ -51,6 +51,8 @@ import picocli.CommandLine.Spec;
                 + "own lines); 1 the engine failed; 2 a usage error, or a file or store that cannot be used."})
 public final class ReplayCommand implements Callable<Integer> {
     static final int PROGRESS_THRESHOLD = 1000;
+    /** Sessions read per page for the final session lines. */
+    static final int SESSION_PAGE = 500;
     /** A long replay says how far it got on standard error at most this often. */
     static final long PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
 
@@ -181,11 +183,22 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             reportAfter(writeRun(mapper, processor, runLines, run, out), nextReport, progressOut);
         }
-        for (SessionRow row : context.getBean(Directory.class).allSessions()) {
-            ObjectNode session = mapper.createObjectNode();
-            session.set("session", Views.session(mapper, SessionViews.of(row)));
-            writeLine(mapper, session, out);
-        }
+        writeSessions(context.getBean(Directory.class), mapper, out, SESSION_PAGE);
+    }
+
+    /** The final session lines, read {@code pageSize} sessions at a time (a store may hold millions). */
+    static void writeSessions(Directory directory, ObjectMapper mapper, Writer out, int pageSize) throws IOException {
+        long after = Long.MIN_VALUE;
+        List<SessionRow> page;
+        do {
+            page = directory.sessionsAfter(after, pageSize);
+            for (SessionRow row : page) {
+                ObjectNode session = mapper.createObjectNode();
+                session.set("session", Views.session(mapper, SessionViews.of(row)));
+                writeLine(mapper, session, out);
+                after = row.getPosition();
+            }
+        } while (page.size() == pageSize);
     }
 
     /** Names the line reached on standard error when the report is due; returns when the next one is. */

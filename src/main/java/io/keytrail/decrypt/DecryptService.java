@@ -1,6 +1,7 @@
 package io.keytrail.decrypt;
 
-import io.keytrail.directory.SessionViews;
+import io.keytrail.directory.JsonText;
+import io.keytrail.directory.SessionLookup;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.matrix.Bounds;
@@ -18,10 +19,9 @@ import io.keytrail.crypto.megolm.DecryptedMessage;
 import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.crypto.megolm.InboundGroupSession;
 import io.keytrail.crypto.megolm.MegolmException;
-import io.keytrail.directory.Directory;
-import io.keytrail.directory.SessionRow;
 import io.keytrail.session.SessionKeyVault;
 import io.keytrail.trust.SenderData;
+import io.keytrail.trust.SenderDataJson;
 import io.keytrail.trust.TrustPolicy;
 import io.keytrail.trust.VerificationJson;
 import io.keytrail.trust.VerificationLevel;
@@ -39,18 +39,25 @@ import java.util.Locale;
  * the same index under another {@code event_id} is refused ({@code INVALID_INPUT}, design section 10
  * has no dedicated code), the same event may be decrypted again. An event without {@code event_id}
  * cannot be told apart from another and is decrypted without being remembered.
+ *
+ * <p>Per event: one plain read of the session's row (never cached: a discard shows at once), the opened
+ * session from {@link OpenedSessions} when the row still holds what it was opened from, and the replay
+ * claim through {@link MessageIndexLedger}'s group commit. No lock is held across any of it.
  */
 @Component
 public class DecryptService {
     private static final String MEGOLM = "m.megolm.v1.aes-sha2";
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Directory directory;
+    /** Opened sessions kept: at a few KB each, a few MB; enough for every session of a busy account's rooms. */
+    static final int OPENED_SESSIONS = 4_096;
+    private final SessionLookup sessions;
     private final SessionKeyVault vault;
     private final MessageIndexLedger ledger;
     private volatile DecryptObserver observer = DecryptObserver.NONE;
+    private final OpenedSessions openedSessions = new OpenedSessions(OPENED_SESSIONS);
 
-    public DecryptService(Directory directory, SessionKeyVault vault, MessageIndexLedger ledger) {
-        this.directory = directory;
+    public DecryptService(SessionLookup sessions, SessionKeyVault vault, MessageIndexLedger ledger) {
+        this.sessions = sessions;
         this.vault = vault;
         this.ledger = ledger;
     }
@@ -105,34 +112,34 @@ public class DecryptService {
         String sessionId = requireIdSized(requiredText(content, "session_id", "content.session_id"), "content.session_id");
         String ciphertext = requiredText(content, "ciphertext", "content.ciphertext");
 
-        SessionRow row = directory.session(roomId, sessionId).orElseThrow(() -> new RefusalException(
+        SessionLookup.Current row = sessions.current(roomId, sessionId).orElseThrow(() -> new RefusalException(
                 RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
-        if (row.isForgotten()) {
+        if (row.forgotten()) {
             throw new RefusalException(RefusalCode.SESSION_FORGOTTEN,
                     "session " + sessionId + " was forgotten: its keys were destroyed on purpose and its messages "
                             + "can never be decrypted again (its trail remains)");
         }
-        if (row.isDiscarded()) {
+        if (row.discarded()) {
             throw new RefusalException(RefusalCode.SESSION_DISCARDED,
                     "session " + sessionId + " was discarded (evidence of tampering); its messages are not shown");
         }
-        InboundGroupSession session = InboundGroupSession.fromExport(
-                ExportedSessionKey.parse(vault.open(row.getSealedSessionKey(), row.getAggregateId())));
-        DecryptedMessage message = decryptOrFail(session, ciphertext);
+        OpenedSessions.Opened opened = openedSessions.get(row.aggregateId(), row.sealedSessionKey(), row.senderDataJson(),
+                vault.keyId(), () -> open(row));
+        DecryptedMessage message = decryptOrFail(opened.session(), ciphertext);
         ObjectNode plaintext = plaintextOf(message);
         if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
             throw RefusalException.invalidInput("the decrypted payload names room "
                     + Bounds.shorten(plaintext.path("room_id").toString()) + ", but the event arrived in " + roomId + " (replayed into another room?)");
         }
         if (eventId != null) {
-            String owner = ledger.claim(row.getAggregateId(), message.messageIndex(), eventId);
+            String owner = ledger.claim(row.aggregateId(), message.messageIndex(), eventId);
             if (!owner.equals(eventId)) {
                 throw RefusalException.invalidInput("replayed message: index " + message.messageIndex() + " of session "
                         + sessionId + " was already decrypted for event " + owner + ", not " + eventId);
             }
         }
-        SenderData senderData = SessionViews.of(row).senderData();
-        VerificationStates.Result result = VerificationStates.of(senderData, row.isImported(), sender);
+        SenderData senderData = opened.senderData();
+        VerificationStates.Result result = VerificationStates.of(senderData, row.imported(), sender);
         if (!policy.allows(result.state(), senderData.legacySession())) {
             VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
             JsonNode levelJson = VerificationJson.write(level);
@@ -141,6 +148,19 @@ public class DecryptService {
                     + (levelJson.isTextual() ? levelJson.textValue() : levelJson.toString()), levelJson);
         }
         return new Decrypted(plaintext, VerificationJson.write(result.state()), result.senderDevice().orElse(null));
+    }
+
+    /** Unseals and parses a session: what {@link OpenedSessions} spares the next message of the session. */
+    private OpenedSessions.Opened open(SessionLookup.Current row) {
+        InboundGroupSession session = InboundGroupSession.fromExport(
+                ExportedSessionKey.parse(vault.open(row.sealedSessionKey(), row.aggregateId())));
+        return new OpenedSessions.Opened(row.sealedSessionKey(), row.senderDataJson(), vault.keyId(), session,
+                SenderDataJson.read(JsonText.parse(row.senderDataJson())));
+    }
+
+    /** Forgets every opened session (for an operation that rotates or destroys the sealing key in place). */
+    public void forgetOpenedSessions() {
+        openedSessions.clear();
     }
 
     private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {

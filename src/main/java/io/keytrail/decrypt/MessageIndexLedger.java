@@ -1,19 +1,76 @@
 package io.keytrail.decrypt;
 
-import org.springframework.dao.DataIntegrityViolationException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.sql.DataSource;
+
 import org.springframework.stereotype.Component;
 
 /**
  * Remembers which event first used each message index of a session (Matrix spec, Megolm replay
  * protection): a homeserver that re-sends an old ciphertext as a new event must not get it shown
  * again as if it were new, while the same event may be decrypted any number of times.
+ *
+ * <p>Claims are written with group commit: a claim joins a queue, and whichever caller holds the writer
+ * writes every queued claim in one transaction (one JDBC batch, one commit), then each caller gets its
+ * answer; nobody is answered before its claim is committed (design section 11). A claim already known
+ * is answered from a bounded memory of claims without touching the store: a claim never changes once
+ * made, so remembering it is never stale, also with several nodes on one store. Nothing is locked while
+ * decrypting or reading; the store's unique constraint decides between nodes.
  */
 @Component
 public class MessageIndexLedger {
-    private final DecryptedIndexRows rows;
+    /** Claims remembered in memory (about 200 bytes each). */
+    static final int REMEMBERED = 100_000;
+    /** Claims written in one transaction at most. */
+    static final int MAX_BATCH = 500;
 
-    public MessageIndexLedger(DecryptedIndexRows rows) {
-        this.rows = rows;
+    private static final String INSERT = "INSERT INTO kt_decrypted_index (aggregate_id, message_index, event_id) VALUES (?, ?, ?)";
+    private static final String SELECT = "SELECT event_id FROM kt_decrypted_index WHERE aggregate_id = ? AND message_index = ?";
+
+    private final DataSource dataSource;
+    private final StripedLru<String> remembered = new StripedLru<>(REMEMBERED);
+    private final ConcurrentLinkedQueue<Claim> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writer = new ReentrantLock();
+
+    public MessageIndexLedger(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** One claim on its way to the store; {@link #owner} is set once it is committed (or known). */
+    private static final class Claim {
+        final String aggregateId;
+        final long messageIndex;
+        final String eventId;
+        volatile String owner;
+        volatile RuntimeException failure;
+
+        Claim(String aggregateId, long messageIndex, String eventId) {
+            this.aggregateId = aggregateId;
+            this.messageIndex = messageIndex;
+            this.eventId = eventId;
+        }
+
+        String key() {
+            return key(aggregateId, messageIndex);
+        }
+
+        static String key(String aggregateId, long messageIndex) {
+            return messageIndex + "|" + aggregateId;
+        }
+
+        boolean done() {
+            return owner != null || failure != null;
+        }
     }
 
     /**
@@ -22,17 +79,136 @@ public class MessageIndexLedger {
      * @return the event id that holds the index now: {@code eventId} itself when it was free or
      *         already ours, another event's id when this is a replay
      */
-    public synchronized String claim(String aggregateId, long messageIndex, String eventId) {
-        var existing = rows.findByAggregateIdAndMessageIndex(aggregateId, messageIndex);
-        if (existing.isPresent()) {
-            return existing.get().getEventId();
+    public String claim(String aggregateId, long messageIndex, String eventId) {
+        String known = remembered.get(Claim.key(aggregateId, messageIndex));
+        if (known != null) {
+            return known;
         }
-        try {
-            rows.saveAndFlush(new DecryptedIndexRow(aggregateId, messageIndex, eventId));
-            return eventId;
-        } catch (DataIntegrityViolationException e) {
-            // another engine instance on the same store claimed it first: its claim stands
-            return rows.findByAggregateIdAndMessageIndex(aggregateId, messageIndex).orElseThrow(() -> e).getEventId();
+        Claim claim = new Claim(aggregateId, messageIndex, eventId);
+        queue.add(claim);
+        while (!claim.done()) {
+            writer.lock();
+            try {
+                if (!claim.done()) {
+                    writeQueued();
+                }
+            } finally {
+                writer.unlock();
+            }
         }
+        if (claim.failure != null) {
+            throw claim.failure;
+        }
+        return claim.owner;
+    }
+
+    /**
+     * Forgets the claims remembered in memory (the store keeps them): for whoever removes claims from the
+     * store behind the engine's back, such as a test emptying its store.
+     */
+    public void forgetRemembered() {
+        remembered.clear();
+    }
+
+    /** Under {@link #writer}: writes what is queued, at most {@value #MAX_BATCH} claims per transaction. */
+    private void writeQueued() {
+        List<Claim> batch = new ArrayList<>();
+        Claim next;
+        while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        // Two claims of one index in the same batch: the first one queued is the one written.
+        Map<String, Claim> firsts = new LinkedHashMap<>();
+        batch.forEach(c -> firsts.putIfAbsent(c.key(), c));
+        try (Connection connection = dataSource.getConnection()) {
+            if (!insertAll(connection, firsts.values())) {
+                // Some index was claimed before (a replay, a re-decryption, another node): one by one.
+                for (Claim claim : firsts.values()) {
+                    claim.owner = insertOrRead(connection, claim);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            IllegalStateException failure = new IllegalStateException("cannot record decrypted message indexes: " + e, e);
+            batch.forEach(c -> c.failure = failure);
+            return;
+        }
+        for (Claim claim : batch) {
+            String owner = firsts.get(claim.key()).owner;
+            remembered.put(claim.key(), owner);
+            claim.owner = owner;
+        }
+    }
+
+    /** All claims in one transaction; false (and nothing written) when any of them was taken already. */
+    private static boolean insertAll(Connection connection, Iterable<Claim> claims) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (Claim claim : claims) {
+                insert.setString(1, claim.aggregateId);
+                insert.setLong(2, claim.messageIndex);
+                insert.setString(3, claim.eventId);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            connection.commit();
+            claims.forEach(c -> c.owner = c.eventId);
+            return true;
+        } catch (SQLException e) {
+            // Usually 23505 (an index taken already); anything else shows again, one by one, where it belongs.
+            connection.rollback();
+            return false;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** One claim on its own: the holder if there is one, else ours; a concurrent holder's claim stands. */
+    private static String insertOrRead(Connection connection, Claim claim) throws SQLException {
+        String holder = read(connection, claim);
+        if (holder != null) {
+            return holder;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, claim.aggregateId);
+            insert.setLong(2, claim.messageIndex);
+            insert.setString(3, claim.eventId);
+            insert.executeUpdate();
+            return claim.eventId;
+        } catch (SQLException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            holder = read(connection, claim);
+            if (holder == null) {
+                throw e;
+            }
+            return holder;
+        }
+    }
+
+    private static String read(Connection connection, Claim claim) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
+            select.setString(1, claim.aggregateId);
+            select.setLong(2, claim.messageIndex);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
+    }
+
+    /** SQL state 23505 (H2 and PostgreSQL), also when wrapped in a batch exception. */
+    private static boolean isUniqueViolation(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("23505".equals(s.getSQLState())) {
+                return true;
+            }
+            if (s.getCause() instanceof SQLException cause && "23505".equals(cause.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

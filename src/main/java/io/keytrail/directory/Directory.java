@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -157,7 +158,20 @@ public class Directory {
         return sessions.findByAggregateId(aggregateId);
     }
 
+    /**
+     * Every session at once: for small stores and tests only. Listings that may be long page through
+     * {@link #sessionsAfter} instead, so that no listing holds every session in memory.
+     */
     public List<SessionRow> allSessions() {
         return sessions.findAllByOrderByPosition();
+    }
+
+    /**
+     * At most {@code pageSize} sessions in insertion order after position {@code afterPosition} ({@link
+     * Long#MIN_VALUE} for the first page); the next page starts after the last row's {@link
+     * SessionRow#getPosition()}. Each page is its own read: memory stays at one page however big the store.
+     */
+    public List<SessionRow> sessionsAfter(long afterPosition, int pageSize) {
+        return sessions.findByPositionGreaterThanOrderByPosition(afterPosition, PageRequest.of(0, pageSize));
     }
 }

@@ -81,6 +81,11 @@ public class SessionRow {
         this.sessionId = sessionId;
     }
 
+    /** Insertion order: the key of paged listings ({@link Directory#sessionsAfter}). */
+    public Long getPosition() {
+        return position;
+    }
+
     public String getAggregateId() {
         return aggregateId;
     }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 
@@ -28,4 +29,6 @@ public interface SessionRows extends JpaRepository<SessionRow, Long> {
     List<SessionRow> findAllByOrderByPosition();
 
     List<SessionRow> findByRoomIdOrderByPosition(String roomId);
+    /** A page of a listing by insertion order (keyset: no offset, no count query). */
+    List<SessionRow> findByPositionGreaterThanOrderByPosition(Long position, Pageable page);
 }

@@ -10,6 +10,11 @@ import io.keytrail.directory.JsonText;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +32,13 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.keytrail.crypto.CryptoInputException;
 import io.keytrail.crypto.Curve25519PublicKey;
 import io.keytrail.crypto.Ed25519PublicKey;
 import io.keytrail.crypto.export.KeyExportFile;
+import io.keytrail.crypto.export.KeyExportWriter;
 import io.keytrail.directory.SessionRow;
 import io.keytrail.directory.SessionRows;
 import io.keytrail.matrix.ExportedRoomKey;
@@ -97,6 +103,81 @@ public class KeyExportService {
      *               there is a reason; at least 1 and at most {@link KeyExportFile#MAX_ROUNDS}
      */
     public ExportedFile export(String passphrase, Selection selection, int rounds) {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        Written written;
+        try {
+            written = export(passphrase, selection, rounds, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: writing to memory", e);
+        }
+        return new ExportedFile(file.toString(StandardCharsets.US_ASCII), written.sessions(), written.forgottenSkipped());
+    }
+
+    /** How many sessions an export wrote, and how many selected ones it left out as forgotten (ADR 0012). */
+    public record Written(int sessions, int forgottenSkipped) {
+    }
+
+    /**
+     * As {@link #export(String, Selection, int)}, written to {@code out} as it goes: sessions are read
+     * {@value #PAGE} at a time, and each is encrypted into the file before the next page is read, so
+     * neither the sessions nor the file are ever all in memory. A selection naming sessions we do not
+     * hold is refused before anything is written.
+     */
+    public Written export(String passphrase, Selection selection, int rounds, OutputStream out) throws IOException {
+        checkArguments(passphrase, rounds);
+        if (!selection.sessionIds().isEmpty()) {
+            Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
+            forEachSelected(selection, row -> {
+                if (missing.contains(row.getSessionId()) && !row.isForgotten() && exportedKey(row).isPresent()) {
+                    missing.remove(row.getSessionId());
+                }
+            });
+            if (!missing.isEmpty()) {
+                throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
+                        + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
+                        + " (unknown, discarded, forgotten, or its stored key unreadable)");
+            }
+        }
+        KeyExportWriter writer = new KeyExportWriter(out, passphrase, rounds, random);
+        int[] written = {0};
+        int[] unavailable = {0};
+        int[] forgotten = {0};
+        List<String> firstUnavailable = new ArrayList<>();
+        writer.write("[");
+        try {
+            forEachSelected(selection, row -> {
+                if (row.isForgotten()) {
+                    forgotten[0]++;
+                    return;
+                }
+                Optional<JsonNode> key = exportedKey(row);
+                if (key.isEmpty()) {
+                    if (unavailable[0]++ < 20) {
+                        firstUnavailable.add(row.getSessionId());
+                    }
+                    return;
+                }
+                try {
+                    writer.write((written[0]++ == 0 ? "" : ",") + key.get());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        writer.write("]");
+        writer.finish();
+        if (unavailable[0] > 0) {
+            log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?); the first: {}",
+                    unavailable[0], firstUnavailable);
+        }
+        log.info("exported {} sessions ({} PBKDF2 rounds); {} forgotten sessions skipped", written[0], rounds,
+                forgotten[0]);
+        return new Written(written[0], forgotten[0]);
+    }
+
+    private static void checkArguments(String passphrase, int rounds) {
         if (passphrase == null || passphrase.isEmpty()) {
             throw RefusalException.invalidInput("an export needs a passphrase to encrypt the file with");
         }
@@ -108,44 +189,21 @@ public class KeyExportService {
             log.warn("writing a key export with {} PBKDF2 rounds, fewer than the {} the spec asks for",
                     rounds, KeyExportFile.MIN_RECOMMENDED_ROUNDS);
         }
-        ArrayNode keys = JsonNodeFactory.instance.arrayNode();
-        Set<String> missing = new LinkedHashSet<>(selection.sessionIds());
-        List<String> unavailable = new ArrayList<>();
-        int forgotten = 0;
-        Page<SessionRow> page;
-        int number = 0;
+    }
+
+    /** The selected sessions that are not discarded, page by page (keyset on position). */
+    private void forEachSelected(Selection selection, Consumer<SessionRow> action) {
+        long after = Long.MIN_VALUE;
+        List<SessionRow> page;
         do {
-            page = sessions.findAll(PageRequest.of(number++, PAGE, Sort.by("position")));
+            page = sessions.findByPositionGreaterThanOrderByPosition(after, PageRequest.of(0, PAGE));
             for (SessionRow row : page) {
-                if (row.isDiscarded() || !selection.includes(row)) {
-                    continue;
-                }
-                if (row.isForgotten()) {
-                    forgotten++;
-                    continue;
-                }
-                Optional<JsonNode> key = exportedKey(row);
-                if (key.isPresent()) {
-                    keys.add(key.get());
-                    missing.remove(row.getSessionId());
-                } else {
-                    unavailable.add(row.getSessionId());
+                after = row.getPosition();
+                if (!row.isDiscarded() && selection.includes(row)) {
+                    action.accept(row);
                 }
             }
-        } while (page.hasNext());
-        if (!missing.isEmpty()) {
-            throw new RefusalException(RefusalCode.UNKNOWN_SESSION, "no exportable session " + String.join(", ", missing)
-                    + (selection.roomIds().isEmpty() ? "" : " in " + String.join(", ", selection.roomIds()))
-                    + " (unknown, discarded, forgotten, or its stored key unreadable)");
-        }
-        if (!unavailable.isEmpty()) {
-            log.warn("{} sessions left out of the export: their stored keys cannot be opened (shredded?): {}",
-                    unavailable.size(), unavailable);
-        }
-        String text = KeyExportFile.encrypt(keys.toString(), passphrase, rounds, random);
-        log.info("exported {} sessions ({} PBKDF2 rounds); {} forgotten sessions skipped", keys.size(), rounds,
-                forgotten);
-        return new ExportedFile(text, keys.size(), forgotten);
+        } while (page.size() == PAGE);
     }
 
     /** The {@code ExportedSessionData} of one session, or empty when its key was shredded. */

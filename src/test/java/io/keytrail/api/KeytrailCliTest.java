@@ -50,7 +50,7 @@ class KeytrailCliTest {
         Run run = run(help);
         assertThat(run.exit()).isZero();
         assertThat(run.err()).contains("usage: java -jar keytrail.jar [COMMAND]", "Commands:", "Exit status:");
-        for (String command : List.of("serve", "replay", "audit", "events", "export", "forget", "rebuild", "help")) {
+        for (String command : List.of("serve", "replay", "audit", "events", "export", "forget", "rebuild", "bench", "help")) {
             assertThat(run.err()).containsPattern("(?m)^\\s+" + command + "\\s");
         }
         assertThat(run.out()).as("standard output belongs to results").isEmpty();
@@ -91,7 +91,7 @@ class KeytrailCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err().lines()).hasSize(2);
         assertThat(run.err()).startsWith("keytrail: unknown command " + typo)
-                .contains("commands: serve, replay, audit, events, export, forget, rebuild, help").doesNotContain(STARTING);
+                .contains("commands: serve, replay, audit, events, export, forget, rebuild, bench, help").doesNotContain(STARTING);
         assertThat(served).isEmpty();
     }
 

@@ -37,6 +37,32 @@ final class Ctr64 {
         return out;
     }
 
+    /** The same key stream applied piece by piece: {@link #update} continues where the last call ended. */
+    static final class Stream {
+        private final BlockCipher aes = AESEngine.newInstance();
+        private final byte[] counter;
+        private final byte[] stream = new byte[BLOCK];
+        private int used = BLOCK;
+
+        Stream(byte[] key, byte[] iv) {
+            aes.init(true, new KeyParameter(key));
+            counter = iv.clone();
+        }
+
+        byte[] update(byte[] input, int offset, int length) {
+            byte[] out = new byte[length];
+            for (int i = 0; i < length; i++) {
+                if (used == BLOCK) {
+                    aes.processBlock(counter, 0, stream, 0);
+                    incrementLow64(counter);
+                    used = 0;
+                }
+                out[i] = (byte) (input[offset + i] ^ stream[used++]);
+            }
+            return out;
+        }
+    }
+
     private static void incrementLow64(byte[] counter) {
         for (int i = BLOCK - 1; i >= BLOCK - 8; i--) {
             if (++counter[i] != 0) {

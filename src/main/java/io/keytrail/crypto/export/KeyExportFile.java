@@ -51,7 +51,7 @@ public final class KeyExportFile {
     static final int MAC_LENGTH = 32;
     static final int HEADER_LENGTH = 1 + SALT_LENGTH + IV_LENGTH + 4;
     /** element-web writes 96 raw bytes per line, which is 128 base64 characters. */
-    private static final int LINE_LENGTH = 128;
+    static final int LINE_LENGTH = 128;
 
     private KeyExportFile() {
     }
@@ -177,7 +177,7 @@ public final class KeyExportFile {
         }
     }
 
-    private static void checkRounds(long rounds) {
+    static void checkRounds(long rounds) {
         if (rounds < 1 || rounds > MAX_ROUNDS) {
             throw new KeyExportException(Reason.INVALID_ROUNDS, "The key export file asks for " + rounds
                     + " PBKDF2 rounds; a usable file has between 1 and " + MAX_ROUNDS
@@ -185,7 +185,7 @@ public final class KeyExportFile {
         }
     }
 
-    private static byte[] deriveKeys(String passphrase, byte[] salt, int rounds) {
+    static byte[] deriveKeys(String passphrase, byte[] salt, int rounds) {
         if (passphrase == null) {
             throw new IllegalArgumentException("passphrase is required");
         }

@@ -11,7 +11,8 @@ import io.keytrail.crypto.UnpaddedBase64;
 
 /**
  * The sending side of a Megolm session. Keytrail never sends room messages; this exists to build test
- * fixtures and example recordings. Mutable (each {@link #encrypt} advances the ratchet) and not
+ * fixtures, example recordings and the {@code bench} command's workload (in main since the bench, ADR
+ * 0016: it needs this package's cipher internals, which stay package-private). Mutable (each {@link #encrypt} advances the ratchet) and not
  * thread-safe.
  */
 public final class OutboundGroupSession {
