@@ -74,7 +74,8 @@ import io.keytrail.session.SessionDiscardedUpcaster;
         // aggregates and the saga (Axon finds them among the bean definitions)
         MegolmSession.class, UserIdentity.class, KeysQuerySaga.class, NewSessions.class,
         // directory (read models), lanes, re-decision, imports, decryption, audit
-        Directory.class, DirectoryProjection.class, SessionLookup.class, UserLocks.class, WriteUnits.class, LocalAccount.class,
+        Directory.class, DirectoryProjection.class, SessionLookup.class, UserLocks.class, WriteUnits.class,
+        LocalAccount.class,
         SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,
         KeyExportService.class, DecryptService.class, MessageIndexLedger.class, AuditTrail.class,
         DecisionReverifier.class, SessionTrail.class, StoreVerifier.class, KeyRotation.class, SessionForgetter.class,
