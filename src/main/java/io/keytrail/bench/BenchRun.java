@@ -175,12 +175,11 @@ final class BenchRun {
     }
 
     /**
-     * One batch, as an HTTP array or a replay runs it: today input by input through
-     * {@link InputProcessor}. When the write path gains an entry for a whole batch, this is the one line
-     * to change.
+     * One batch, as an HTTP array or a replay runs it: {@link InputProcessor#processAll}, which decides and
+     * writes a run of room keys together (ADR 0017).
      */
     private List<ObjectNode> ingestBatch(List<JsonNode> batch) {
-        return batch.stream().map(this::run).toList();
+        return processor.processAll(batch);
     }
 
     private ObjectNode run(JsonNode input) {
