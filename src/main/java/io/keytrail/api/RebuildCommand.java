@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -40,33 +39,17 @@ public final class RebuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream stdout = io.out();
         PrintStream stderr = io.err();
-        PrintStream systemOut = System.out;
         Path dir = store != null ? store : Path.of(System.getenv().getOrDefault("KEYTRAIL_DATA_DIR", "./data"));
-        try {
-            CliContext.check(dir, true);
-            System.setOut(stderr);
-            try (ConfigurableApplicationContext context = CliContext.start(dir, "rebuild", stderr)) {
-                stderr.println("rebuild: replaying every event into empty read models …");
-                ReadModelRebuild.Result result = context.getBean(ReadModelRebuild.class).rebuild(p -> {
-                    stderr.println("rebuild: " + p.events() + " / " + p.total() + " events");
-                    stderr.flush();
-                });
-                ObjectMapper mapper = context.getBean(ObjectMapper.class);
-                stdout.println(mapper.writeValueAsString(ReadModelRebuild.summary(mapper, result)));
-                stdout.flush();
-                return KeytrailCli.OK;
-            }
-        } catch (CliContext.UnusableStore e) {
-            stderr.println("rebuild: " + e.getMessage());
-            return KeytrailCli.USAGE;
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            stderr.println("rebuild: the engine failed (store " + dir.toAbsolutePath() + "): " + e);
-            e.printStackTrace(stderr);
-            return KeytrailCli.ENGINE_FAILED;
-        } finally {
-            System.setOut(systemOut);
-        }
+        return CliContext.onStore("rebuild", dir, io, (context, out) -> {
+            stderr.println("rebuild: replaying every event into empty read models …");
+            ReadModelRebuild.Result result = context.getBean(ReadModelRebuild.class).rebuild(p -> {
+                stderr.println("rebuild: " + p.events() + " / " + p.total() + " events");
+                stderr.flush();
+            });
+            ObjectMapper mapper = context.getBean(ObjectMapper.class);
+            out.println(mapper.writeValueAsString(ReadModelRebuild.summary(mapper, result)));
+            return KeytrailCli.OK;
+        });
     }
 }

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,43 +38,28 @@ public final class RotateKeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream stdout = io.out();
         PrintStream stderr = io.err();
-        PrintStream systemOut = System.out;
-        try {
-            CliContext.check(store, true);
-            System.setOut(stderr);
-            try (ConfigurableApplicationContext context = CliContext.start(store, "rotate-key", stderr)) {
-                long started = System.nanoTime();
-                KeyRotation.Report report = context.getBean(KeyRotation.class).rotate(p -> {
-                    double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-                    stderr.printf("rotate-key: %s %d/%d (%.0f/s)%n", p.step(), p.done(), p.total(), p.done() / seconds);
-                });
-                ObjectMapper mapper = context.getBean(ObjectMapper.class);
-                ObjectNode out = mapper.createObjectNode().put("sealing_key_id", report.sealingKeyId())
-                        .put("sessions_resealed", report.sessionsResealed())
-                        .put("data_keys_rewrapped", report.dataKeysRewrapped()).put("failed", report.failed());
-                report.stillNeeded().forEach(out.putArray("still_needed_key_ids")::add);
-                stdout.println(mapper.writeValueAsString(out));
-                stdout.flush();
-                if (report.failed() > 0 || !report.stillNeeded().isEmpty()) {
-                    stderr.println("rotate-key: the store still needs sealing key id " + report.stillNeeded()
-                            + ": keep it configured (see the log for the values left)");
-                    return KeytrailCli.USAGE;
-                }
-                stderr.println("rotate-key: everything is under sealing key " + report.sealingKeyId()
-                        + "; older keys can now be removed from the configuration");
-                return KeytrailCli.OK;
+        return CliContext.onStore("rotate-key", store, io, (context, out) -> {
+            long started = System.nanoTime();
+            KeyRotation.Report report = context.getBean(KeyRotation.class).rotate(p -> {
+                double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+                stderr.printf("rotate-key: %s %d/%d (%.0f/s)%n", p.step(), p.done(), p.total(), p.done() / seconds);
+            });
+            ObjectMapper mapper = context.getBean(ObjectMapper.class);
+            ObjectNode summary = mapper.createObjectNode().put("sealing_key_id", report.sealingKeyId())
+                    .put("sessions_resealed", report.sessionsResealed())
+                    .put("data_keys_rewrapped", report.dataKeysRewrapped()).put("failed", report.failed());
+            report.stillNeeded().forEach(summary.putArray("still_needed_key_ids")::add);
+            out.println(mapper.writeValueAsString(summary));
+            out.flush();
+            if (report.failed() > 0 || !report.stillNeeded().isEmpty()) {
+                stderr.println("rotate-key: the store still needs sealing key id " + report.stillNeeded()
+                        + ": keep it configured (see the log for the values left)");
+                return KeytrailCli.USAGE;
             }
-        } catch (CliContext.UnusableStore e) {
-            stderr.println("rotate-key: " + e.getMessage());
-            return KeytrailCli.USAGE;
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            stderr.println("rotate-key: the engine failed (store " + store.toAbsolutePath() + "): " + e);
-            e.printStackTrace(stderr);
-            return KeytrailCli.ENGINE_FAILED;
-        } finally {
-            System.setOut(systemOut);
-        }
+            stderr.println("rotate-key: everything is under sealing key " + report.sealingKeyId()
+                    + "; older keys can now be removed from the configuration");
+            return KeytrailCli.OK;
+        });
     }
 }
