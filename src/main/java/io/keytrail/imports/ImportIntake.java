@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.gateway.EventGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -36,7 +37,9 @@ import io.keytrail.matrix.ExportedRoomKey;
 import io.keytrail.matrix.ForwardedRoomKeyPayload;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.PayloadRejectedException;
+import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.ReceiveOutcome;
+import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionRef;
 import io.keytrail.session.Trigger;
@@ -74,12 +77,15 @@ public class ImportIntake {
     private final WriteUnits units;
 
     private final UserLocks locks;
+    private final EventGateway events;
 
-    public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units, UserLocks locks) {
+    public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units, UserLocks locks,
+                        EventGateway events) {
         this.commands = new Commands(gateway);
         this.directory = directory;
         this.units = units;
         this.locks = locks;
+        this.events = events;
     }
 
     /** {@code import_room_keys}: the decrypted JSON array of a key export. */
@@ -244,11 +250,13 @@ public class ImportIntake {
         String creatorKey = k.senderKey().toBase64();
         String ed25519 = k.senderClaimedEd25519().orElseThrow().toBase64();
         SessionRef ref = new SessionRef(roomId, sessionId);
+        DecisionEvidence[] evidence = new DecisionEvidence[1];
         try {
             return units.run(() -> locks.withUser(owner, () -> {
+                evidence[0] = directory.evidenceFor(owner, creatorKey);
                 ReceiveOutcome outcome = commands.send(new ReceiveSession(ref.aggregateId(), roomId, sessionId, owner,
                         creatorKey, ed25519, k.sharedHistory(), key.index(), key.toBase64(), null,
-                        directory.evidenceFor(owner, creatorKey), BackupMacCheck.MSC4048_MAC2_VALID));
+                        evidence[0], BackupMacCheck.MSC4048_MAC2_VALID));
                 if (outcome != null && outcome.refused()) {
                     return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
                 }
@@ -258,6 +266,10 @@ public class ImportIntake {
                         .orElseThrow(() -> new IllegalStateException("no directory row after a restore"));
             }));
         } catch (RoomKeyRefusedException e) {
+            // A trust decision like the fast lane's refusals: recorded with its evidence, in a unit of its own
+            // after the refused one rolled back, so that the audit sees it.
+            events.publish(new RoomKeyRefused(roomId, sessionId, owner, creatorKey, e.code(), e.getMessage(),
+                    evidence[0]));
             return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
         } catch (RefusalException e) {
             return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());

@@ -27,6 +27,7 @@ import io.keytrail.TestStores;
 import io.keytrail.api.Keytrail;
 import io.keytrail.audit.DecisionReverifier;
 import io.keytrail.crypto.UnpaddedBase64;
+import io.keytrail.crypto.backup.BackupCipher;
 import io.keytrail.crypto.backup.BackupDecryptionKey;
 import io.keytrail.crypto.backup.BackupMac2;
 import io.keytrail.crypto.export.KeyExportFile;
@@ -35,6 +36,7 @@ import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.BackupMacCheck;
+import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
@@ -63,7 +65,10 @@ class KeySharingTest {
     /** Called directly to write exports with few PBKDF2 rounds: the facade's minimum would only slow the test. */
     @Autowired
     KeyExportService exports;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private final BackupDecryptionKey backupKey = BackupDecryptionKey.generate(new java.security.SecureRandom());
 
     private ObjectNode keysOf(TestAccount... accounts) {
@@ -237,6 +242,45 @@ class KeySharingTest {
 
         assertThat(result.at("/imported/0/sender_data/SenderUnverified/user_id").asText()).isEqualTo(alice.userId());
         assertThat(keytrail.session(s.roomId, s.sessionId()).orElseThrow().imported()).isFalse();
+    }
+
+    @Test
+    void backupEntryWithAGoodMac2_thatTheRulesRefuse_failsAndIsRecordedAsARefusalWithItsEvidence() throws Exception {
+        TestAccount alice = account("alice");
+        TestAccount other = account("other");
+        Sender s = aliceSessionCrossSigned(alice);
+        ObjectNode body = writeBackup(s);
+        // A holder of the backup key claims another signing key for Alice's device, with a valid mac2.
+        ObjectNode entry = (ObjectNode) MAPPER.readTree(BackupCipher.decrypt(sessionData(body, s), backupKey));
+        ((ObjectNode) entry.get("sender_claimed_keys")).put("ed25519", other.device("DEV").ed25519().publicKey().toBase64());
+        ObjectNode forged = BackupMac2.sign(BackupCipher.encrypt(entry.toString(), backupKey.publicKey(),
+                new java.security.SecureRandom()), BackupMac2.macKey(backupKey));
+        ObjectNode sessionEntry = (ObjectNode) body.at("/rooms/" + s.roomId.replace("~", "~0").replace("/", "~1")
+                + "/sessions/" + s.sessionId().replace("~", "~0").replace("/", "~1"));
+        sessionEntry.set("session_data", forged);
+        TestStores.empty(context);
+        keysOf(alice);
+        long refusalsBefore = refusalsOf(s);
+
+        ObjectNode result = keytrail.process(importBackup(backupKey.toBase64(), body));
+
+        assertThat(result.path("imported")).as(result.toString()).isEmpty();
+        assertThat(result.at("/failed/0/code").asText()).isEqualTo("MISMATCHED_IDENTITY_KEYS");
+        assertThat(keytrail.session(s.roomId, s.sessionId())).isEmpty();
+        assertThat(refusalsOf(s)).isEqualTo(refusalsBefore + 1);
+        String refusal = jdbc.queryForObject("select utf8tostring(payload) from domain_event_entry where payload_type = ?"
+                + " and utf8tostring(payload) like ? order by global_index desc limit 1", String.class,
+                RoomKeyRefused.class.getName(), "%" + s.sessionId() + "%");
+        JsonNode recorded = MAPPER.readTree(refusal);
+        assertThat(recorded.path("sender").asText()).isEqualTo(alice.userId());
+        assertThat(recorded.path("code").asText()).isEqualTo("MISMATCHED_IDENTITY_KEYS");
+        assertThat(recorded.at("/evidence/storedDevice/device_id").asText())
+                .as("the stored device the decision compared with, in the evidence").isEqualTo("DEV");
+    }
+
+    private long refusalsOf(Sender s) {
+        return jdbc.queryForObject("select count(*) from domain_event_entry where payload_type = ?"
+                + " and utf8tostring(payload) like ?", Long.class, RoomKeyRefused.class.getName(), "%" + s.sessionId() + "%");
     }
 
     @Test
