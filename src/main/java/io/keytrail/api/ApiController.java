@@ -1,6 +1,9 @@
 package io.keytrail.api;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -161,18 +164,31 @@ public class ApiController {
      */
     @PostMapping(path = "/export", consumes = "application/json",
             produces = {MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
-    public ResponseEntity<?> export(HttpServletRequest request) {
+    public ResponseEntity<?> export(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // The file is written to a spool file (owner-only, deleted when answered), not to memory: an
+        // export of every session is bounded by the disk, not the heap, and the counts are headers, which
+        // must be known before the body starts. The spool holds only the encrypted file.
+        Path spool = Files.createTempFile("keytrail-export-", ".txt");
         try {
             ExportRequest parsed = ExportRequest.parse(RequestBodies.json(request));
-            KeyExportService.ExportedFile file = keytrail.exportRoomKeys(parsed.passphrase(), parsed.selection(),
-                    parsed.rounds());
-            return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
-                    .header("Content-Disposition", "attachment; filename=\"element-keys.txt\"")
-                    .header("X-Keytrail-Session-Count", Integer.toString(file.sessionCount()))
-                    .header("X-Keytrail-Forgotten-Skipped", Integer.toString(file.forgottenSkipped()))
-                    .body(file.text());
+            KeyExportService.Written written;
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                written = keytrail.exportRoomKeys(parsed.passphrase(), parsed.selection(), parsed.rounds(), out);
+            }
+            response.setStatus(HttpStatus.OK.value());
+            response.setContentType(MediaType.TEXT_PLAIN_VALUE);
+            response.setHeader("Content-Disposition", "attachment; filename=\"element-keys.txt\"");
+            response.setHeader("X-Keytrail-Session-Count", Integer.toString(written.sessions()));
+            response.setHeader("X-Keytrail-Forgotten-Skipped", Integer.toString(written.forgottenSkipped()));
+            response.setContentLengthLong(Files.size(spool));
+            try (OutputStream body = response.getOutputStream()) {
+                Files.copy(spool, body);
+            }
+            return null;
         } catch (RefusalException e) {
             return ResponseEntity.status(statusOf(e.code())).contentType(MediaType.APPLICATION_JSON).body(errorBody(e));
+        } finally {
+            Files.deleteIfExists(spool);
         }
     }
 

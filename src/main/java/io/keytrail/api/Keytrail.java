@@ -125,6 +125,15 @@ public class Keytrail {
     }
 
     /**
+     * As {@link #exportRoomKeys(String, KeyExportService.Selection, int)}, written to {@code out} as it
+     * goes: neither the sessions nor the file are ever all in memory, whatever the store's size.
+     */
+    public KeyExportService.Written exportRoomKeys(String passphrase, KeyExportService.Selection selection,
+                                                   int rounds, java.io.OutputStream out) throws java.io.IOException {
+        return exports.export(passphrase, selection, ExportRequest.checkRounds(rounds), out);
+    }
+
+    /**
      * A server-side key backup of the chosen sessions for the backup whose private key is
      * {@code decryptionKey} (recovery key or base64): the {@code PUT /room_keys/keys} body, each entry
      * with an MSC4048 {@code mac2} and our sender data, so a Keytrail restoring it keeps who sent each

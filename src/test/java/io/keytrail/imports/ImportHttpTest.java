@@ -8,6 +8,13 @@ import static io.keytrail.imports.ImportFixtures.room;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -63,9 +70,13 @@ class ImportHttpTest {
 
         ObjectNode request = JSON.objectNode().put("passphrase", "other pass").put("rounds", 100_000);
         request.putArray("room_ids").add(roomId);
+        Set<Path> spoolsBefore = exportSpools();
         MvcResult exported = postJson("/api/v1/export", request);
 
         assertThat(exported.getResponse().getStatus()).isEqualTo(200);
+        assertThat(exported.getResponse().getContentLengthLong())
+                .isEqualTo(exported.getResponse().getContentAsByteArray().length);
+        assertThat(exportSpools()).as("the spool file is deleted once answered").isSubsetOf(spoolsBefore);
         assertThat(exported.getResponse().getContentType()).startsWith("text/plain");
         assertThat(exported.getResponse().getHeader("X-Keytrail-Session-Count")).isEqualTo("2");
         JsonNode payload = MAPPER.readTree(KeyExportFile.decrypt(exported.getResponse().getContentAsString(), "other pass"));
@@ -81,8 +92,17 @@ class ImportHttpTest {
         assertThat(json(result).at("/error/code").asText()).isEqualTo("BAD_PASSPHRASE");
     }
 
+    /** The export is spooled to an owner-only temporary file, never kept after the answer. */
+    private static Set<Path> exportSpools() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("keytrail-export-"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
     @Test
     void exportErrors_areJson() throws Exception {
+        Set<Path> spoolsBefore = exportSpools();
         MvcResult noPassphrase = postJson("/api/v1/export", JSON.objectNode().put("rounds", 10));
         assertThat(noPassphrase.getResponse().getStatus()).isEqualTo(400);
         assertThat(json(noPassphrase).at("/error/code").asText()).isEqualTo("INVALID_INPUT");
@@ -96,5 +116,6 @@ class ImportHttpTest {
         MvcResult typo = postJson("/api/v1/export", JSON.objectNode().put("passphrase", "p").put("room", "!r:x"));
         assertThat(typo.getResponse().getStatus()).isEqualTo(400);
         assertThat(json(typo).at("/error/message").asText()).contains("unknown field \"room\"");
+        assertThat(exportSpools()).as("a refused export leaves no spool file").isSubsetOf(spoolsBefore);
     }
 }
