@@ -1,5 +1,5 @@
 -- Adoption of a store created before Flyway (ADR 0015): run once by io.keytrail.api.SchemaMigrations,
--- only on a store that has Keytrail's tables but no flyway_schema_history, right before it is baselined
+-- only on a store that has Keytrail's tables but no migration history, right before it is baselined
 -- at V1. It is what every start ran before Flyway (schema-postgresql.sql), so a store made by any earlier
 -- version is brought to V1's shape first; on a store already at V1's shape it changes nothing.
 

@@ -14,9 +14,9 @@ public final class TestStores {
     /**
      * Kept: the event processors' claims and positions. Deleting them would make a running tracking
      * processor lose its claim (and back off); positions stay valid because the event sequence does not
-     * restart. And Flyway's history of the schema's migrations (ADR 0015).
+     * restart. And the history of the schema's migrations (ADR 0024).
      */
-    private static final List<String> KEPT = List.of("TOKEN_ENTRY", "FLYWAY_SCHEMA_HISTORY");
+    private static final List<String> KEPT = List.of("TOKEN_ENTRY", "KEYTRAIL_SCHEMA_HISTORY");
 
     private TestStores() {
     }

@@ -58,10 +58,8 @@ public class KeytrailEnvironment implements EnvironmentPostProcessor, Ordered {
         defaults.put("axon.eventhandling.processors.keytrail-metrics.mode", "subscribing");
         // Axon's own metrics as tagged meters (axon-micrometer), the shape Prometheus wants.
         defaults.put("axon.metrics.micrometer.dimensional", "true");
-        // The schema is Flyway's (ADR 0015): one migration directory per database; Hibernate only validates.
-        // A host with migrations of its own lists both locations (README, Embedding).
-        defaults.put("spring.flyway.locations", "classpath:db/migration/{vendor}");
-        defaults.put("spring.flyway.baseline-description", "store created before schema migrations");
+        // Keytrail's tables come from its own Flyway and history (SchemaMigrations, ADR 0024); spring.flyway
+        // stays the host's. Hibernate only validates.
         defaults.put("spring.jpa.hibernate.ddl-auto", "validate");
         // Upper bound on how late a retry deadline fires.
         defaults.put("db-scheduler.polling-interval", "2s");

@@ -39,9 +39,10 @@ import io.keytrail.trust.SenderData;
  */
 @SpringBootTest(classes = HostApplication.class, properties = {
         "spring.datasource.url=jdbc:h2:mem:host-${random.uuid}",
-        // Keytrail's tables come from its Flyway migrations (ADR 0015); the host's own table from Hibernate,
-        // the host's choice (Keytrail's library default is "validate").
-        "spring.jpa.hibernate.ddl-auto=update",
+        // The host's own table comes from the host's own Flyway migration (db/host/V1__host_note.sql, in
+        // flyway_schema_history); Keytrail's from Keytrail's (its own V1, in keytrail_schema_history, ADR
+        // 0024). Hibernate validates both (Keytrail's library default).
+        "spring.flyway.locations=classpath:db/host",
         "keytrail.data-dir=target/host-application-data"})
 class HostApplicationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +72,12 @@ class HostApplicationTest {
                 .extracting(String::toLowerCase)
                 .contains("host_note", "kt_session", "kt_device", "domain_event_entry", "scheduled_tasks",
                         "keytrail_user_lock");
+        assertThat(jdbc.queryForList("select \"version\" || ' ' || \"script\" from \"flyway_schema_history\""
+                + " where \"version\" is not null",
+                String.class)).as("the host's history holds only the host's migrations").containsExactly("1 V1__host_note.sql");
+        assertThat(jdbc.queryForList("select \"version\" || ' ' || \"type\" from \"keytrail_schema_history\""
+                + " where \"version\" is not null order by \"installed_rank\"", String.class))
+                .as("Keytrail's own history: beside the host's tables, from its own V1").startsWith("0 BASELINE", "1 SQL");
     }
 
     @Test

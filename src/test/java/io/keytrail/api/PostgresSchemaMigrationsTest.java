@@ -73,7 +73,7 @@ class PostgresSchemaMigrationsTest {
     @Test
     void emptySchema_migratesToExactlyTheSchemaKeytrailMadeBeforeFlyway() throws Exception {
         try (Connection migrated = schema("ops_v1_" + tag); Connection previous = schema("ops_previous_" + tag)) {
-            SchemaMigrations.migrate(SchemaMigrationsTest.flywayToV1(url("ops_v1_" + tag), user(), password(), "postgresql"));
+            SchemaMigrations.migrate(SchemaMigrationsTest.dataSource(url("ops_v1_" + tag), user(), password()), "1");
             ScriptUtils.executeSqlScript(previous, new ClassPathResource("db/previous/postgresql-schema.sql"));
 
             assertThat(SchemaSnapshot.of(migrated, "ops_v1_" + tag))

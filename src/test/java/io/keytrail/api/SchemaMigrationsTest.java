@@ -20,20 +20,24 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Flyway owns the schema (ADR 0015). V1 is exactly the schema Keytrail made before Flyway; a store made
- * then (test resources under {@code db/previous/}, dumped from commit 9628c94) is adopted at V1 with
- * every row kept, and the engine runs on it; a schema that is not Keytrail's is refused, not adopted.
+ * Keytrail's own Flyway owns its schema (ADRs 0015, 0024). V1 is exactly the schema Keytrail made before
+ * Flyway; a store made then (test resources under {@code db/previous/}, dumped from commit 9628c94) is
+ * adopted at V1 with every row kept, and the engine runs on it; a host's own tables and Flyway history
+ * are left alone beside Keytrail's; a store whose Keytrail migrations went to the shared history is
+ * baselined where they stopped.
  * PostgreSQL: {@code PostgresSchemaMigrationsTest}.
  */
 class SchemaMigrationsTest {
@@ -41,20 +45,9 @@ class SchemaMigrationsTest {
     /** The public test sealing key of application-test.yml, which sealed the keys of the previous store. */
     private static final String TEST_SEALING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 
-    /** Flyway as application.yml configures it, on H2. */
-    static Flyway flyway(String url, String user, String password, String vendor) {
-        return Flyway.configure().dataSource(url, user, password)
-                .locations("classpath:db/migration/" + vendor)
-                .baselineDescription("store created before schema migrations").load();
+    static DataSource dataSource(String url, String user, String password) {
+        return new DriverManagerDataSource(url, user, password);
     }
-
-    /** The same, stopping at V1: V1 is the schema Keytrail made before Flyway, the later versions add to it. */
-    static Flyway flywayToV1(String url, String user, String password, String vendor) {
-        return Flyway.configure().dataSource(url, user, password)
-                .locations("classpath:db/migration/" + vendor).target("1")
-                .baselineDescription("store created before schema migrations").load();
-    }
-
     /** The migrations after V1, as the history lists them. */
     static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims");
 
@@ -64,7 +57,7 @@ class SchemaMigrationsTest {
         String previous = "jdbc:h2:mem:previous-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         try (Connection m = DriverManager.getConnection(migrated, "sa", "");
                 Connection p = DriverManager.getConnection(previous, "sa", "")) {
-            SchemaMigrations.migrate(flywayToV1(migrated, "sa", "", "h2"));
+            SchemaMigrations.migrate(dataSource(migrated, "sa", ""), "1");
             ScriptUtils.executeSqlScript(p, new ClassPathResource("db/previous/h2-schema.sql"));
 
             assertThat(SchemaSnapshot.of(m, "PUBLIC")).contains("table domain_event_entry", "table token_entry",
@@ -73,7 +66,7 @@ class SchemaMigrationsTest {
                     .containsExactlyElementsOf(SchemaSnapshot.of(p, "PUBLIC"));
             assertThat(history(m)).containsExactly("1 SQL baseline");
 
-            SchemaMigrations.migrate(flyway(migrated, "sa", "", "h2"));
+            SchemaMigrations.migrate(dataSource(migrated, "sa", ""), null);
             List<String> all = new ArrayList<>(List.of("1 SQL baseline"));
             all.addAll(AFTER_V1);
             assertThat(history(m)).containsExactlyElementsOf(all);
@@ -94,9 +87,8 @@ class SchemaMigrationsTest {
         assertThat(before.get("DOMAIN_EVENT_ENTRY")).isPositive();
         assertThat(before.get("KT_SESSION")).isPositive();
 
-        Flyway flyway = flyway(url, "sa", "", "h2");
-        SchemaMigrations.migrate(flyway);
-        SchemaMigrations.migrate(flyway); // a later start: nothing to adopt, nothing to apply
+        SchemaMigrations.migrate(dataSource(url, "sa", ""), null);
+        SchemaMigrations.migrate(dataSource(url, "sa", ""), null); // a later start: nothing to adopt, nothing to apply
 
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
             List<String> adopted = new ArrayList<>(List.of("1 BASELINE store created before schema migrations"));
@@ -121,21 +113,83 @@ class SchemaMigrationsTest {
     }
 
     @Test
-    void nonEmptySchemaThatIsNotAKeytrailStore_isRefused_notAdopted() throws Exception {
-        String url = "jdbc:h2:mem:foreign-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    void schemaWithAHostsOwnTablesAndFlywayHistory_getsKeytrailsTablesBeside_eachWithItsOwnVersionOne()
+            throws Exception {
+        String url = "jdbc:h2:mem:host-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
-            s.execute("create table invoices (id bigint primary key)");
+            // The host's own Flyway ran first (spring.flyway, its own V1), as it does in a host application.
+            Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/host").load().migrate();
+            s.execute("insert into host_note (id, text) values (1, 'remember the milk')");
 
-            assertThatThrownBy(() -> SchemaMigrations.migrate(flyway(url, "sa", "", "h2")))
-                    .isInstanceOf(FlywayException.class).hasMessageContaining("non-empty schema");
-            assertThat(SchemaSnapshot.of(c, "PUBLIC")).doesNotContain("table domain_event_entry", "table kt_session");
+            SchemaMigrations.migrate(dataSource(url, "sa", ""), null);
+            SchemaMigrations.migrate(dataSource(url, "sa", ""), null); // a later start changes nothing
+
+            List<String> ours = new ArrayList<>(List.of("0 BASELINE tables of the host application", "1 SQL baseline"));
+            ours.addAll(AFTER_V1);
+            assertThat(history(c)).containsExactlyElementsOf(ours);
+            assertThat(history(c, "flyway_schema_history")).containsExactly("1 SQL host note");
+            assertThat(SchemaSnapshot.of(c, "PUBLIC")).contains("table host_note", "table domain_event_entry",
+                    "table kt_session", "table keytrail_data_key");
+            try (ResultSet r = s.executeQuery("select text from host_note where id = 1")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("remember the milk");
+            }
         }
     }
 
+    @Test
+    void storeWhoseKeytrailMigrationsAreInTheSharedHistory_isBaselinedAtTheLastOfThem_hostRowsLeftAlone()
+            throws Exception {
+        String url = "jdbc:h2:mem:shared-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            // Before ADR 0024: Keytrail's scripts and a host's (numbered after Keytrail's) in one history.
+            Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/keytrail/h2", "classpath:db/host-shared")
+                    .load().migrate();
+            s.execute("insert into keytrail_user_lock values ('@kept:h2.test')");
+            List<String> shared = history(c, "flyway_schema_history");
+            assertThat(shared).contains("10 SQL host audit");
+
+            SchemaMigrations.migrate(dataSource(url, "sa", ""), null);
+
+            String last = AFTER_V1.get(AFTER_V1.size() - 1).split(" ")[0];
+            assertThat(history(c)).containsExactly(last + " BASELINE adopted from flyway_schema_history");
+            assertThat(history(c, "flyway_schema_history")).isEqualTo(shared);
+            try (ResultSet r = s.executeQuery("select count(*) from keytrail_user_lock")) {
+                r.next();
+                assertThat(r.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseKeytrailHasNoMigrationsFor_isNamedInTheError() {
+        DataSource unknown = new DriverManagerDataSource("jdbc:h2:mem:x-" + UUID.randomUUID() + ";MODE=MySQL", "sa", "") {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection real = super.getConnection();
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("getMetaData")
+                                ? metaData(real.getMetaData()) : method.invoke(real, args));
+            }
+        };
+        assertThatThrownBy(() -> SchemaMigrations.migrate(unknown, null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no Keytrail migrations for a mysql database");
+    }
+
+    private static java.sql.DatabaseMetaData metaData(java.sql.DatabaseMetaData real) {
+        return (java.sql.DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(SchemaMigrationsTest.class.getClassLoader(),
+                new Class<?>[] {java.sql.DatabaseMetaData.class}, (proxy, method, args) ->
+                        method.getName().equals("getDatabaseProductName") ? "MySQL" : method.invoke(real, args));
+    }
+
     static List<String> history(Connection c) throws SQLException {
+        return history(c, SchemaMigrations.HISTORY);
+    }
+
+    static List<String> history(Connection c, String table) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select \"version\", \"type\", \"description\" from \"flyway_schema_history\""
+                ResultSet r = s.executeQuery("select \"version\", \"type\", \"description\" from \"" + table + "\""
                         + " where \"version\" is not null order by \"installed_rank\"")) {
             while (r.next()) {
                 rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
@@ -154,7 +208,7 @@ class SchemaMigrationsTest {
             }
         }
         for (String table : tables) {
-            if (!table.equals("flyway_schema_history")) {
+            if (!table.equals(SchemaMigrations.HISTORY)) {
                 try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select count(*) from \"" + table + "\"")) {
                     r.next();
                     counts.put(table, r.getInt(1));

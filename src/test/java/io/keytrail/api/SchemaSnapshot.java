@@ -31,7 +31,7 @@ public final class SchemaSnapshot {
             while (r.next()) {
                 String type = r.getString("TABLE_TYPE").toUpperCase(Locale.ROOT);
                 String name = r.getString("TABLE_NAME");
-                if (type.contains("TABLE") && !type.contains("SYSTEM") && !name.equalsIgnoreCase("flyway_schema_history")) {
+                if (type.contains("TABLE") && !type.contains("SYSTEM") && !name.equalsIgnoreCase("flyway_schema_history") && !name.equalsIgnoreCase(SchemaMigrations.HISTORY)) {
                     tables.add(name);
                 }
             }

@@ -142,7 +142,7 @@ class TwoNodesPostgresTest {
     @Test
     void twoNodesFedOverlappingInputs_loseNothing_duplicateNothing_failNothing_andShareSagaSegments()
             throws Exception {
-        // One after the other: the first node creates the schema (Flyway, db/migration/postgresql).
+        // One after the other: the first node creates the schema (Keytrail's Flyway, db/keytrail/postgresql).
         ServiceProcess a = startNode("node-a");
         ServiceProcess b = startNode("node-b");
         String tag = schema.substring("two_nodes_".length());
