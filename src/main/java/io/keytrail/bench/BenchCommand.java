@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer keys;
     @Option(names = "--devices", paramLabel = "M", description = "cross-signed sending devices, two per user (default 50)")
     Integer devices;
-    @Option(names = "--batch", paramLabel = "B", description = "room keys per batch, as an HTTP array (default 100, at most 1000)")
+    @Option(names = "--batch", paramLabel = "B", description = "room keys per batch, and decrypt inputs per array, as an HTTP array (default 100, at most 1000)")
     Integer batch;
     @Option(names = "--events", paramLabel = "K", description = "encrypted events to decrypt (default 10000; --quick 500)")
     Integer events;
@@ -116,6 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
                 idle.await();
                 run.decrypt(figures);
                 run.decryptOnTwoThreads(figures);
+                run.decryptInBatches(figures);
                 rates.add(rateBetweenPhases());
                 idle.await();
                 run.importExport(figures);
@@ -214,6 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
         head.setAll(figures);
         head.put("ingest_to_bound", ratio(figures.path("ingest_keys_per_s").asDouble(), around(rates, 0)));
         head.put("decrypt_to_bound", ratio(figures.path("decrypt_per_s").asDouble(), around(rates, 1)));
+        head.put("decrypt_batch_to_bound", ratio(figures.path("decrypt_batch_per_s").asDouble(), around(rates, 1)));
         head.put("import_to_bound", ratio(figures.path("import_per_s").asDouble(), around(rates, 2)));
         head.put("stalled_ingest_to_bound", ratio(figures.path("stalled_ingest_keys_per_s").asDouble(), around(rates, 3)));
         long bytes = directorySize(dir);

@@ -129,6 +129,27 @@ final class BenchRun {
         out.put("decrypt_2_threads_errors", errors - errorsBefore);
     }
 
+    /**
+     * The same events in arrays of {@code --batch} decrypt inputs, as an HTTP array or a replay run hands
+     * them to {@link InputProcessor#processAll} (a sync's room events at once).
+     */
+    void decryptInBatches(ObjectNode out) {
+        List<JsonNode> events = workload.decrypts(sizes.events());
+        say("decrypt in batches: %d events in arrays of %d, policy %s", events.size(), sizes.batch(), Workload.POLICY);
+        int errorsBefore = errors;
+        Timings timings = new Timings();
+        for (int from = 0; from < events.size(); from += sizes.batch()) {
+            List<JsonNode> array = events.subList(from, Math.min(events.size(), from + sizes.batch()));
+            long start = System.nanoTime();
+            List<ObjectNode> answers = processor.processAll(array);
+            timings.add(System.nanoTime() - start);
+            answers.forEach(answer -> count(answer, "decrypt"));
+        }
+        out.put("decrypt_batch_per_s", round(timings.rate(events.size())));
+        out.put("decrypt_batch_p99_ms", round2(timings.percentileMillis(99)));
+        out.put("decrypt_batch_errors", errors - errorsBefore);
+    }
+
     /** One key export file of {@code imports} sessions ({@value #EXPORT_ROUNDS} PBKDF2 rounds, included in the time). */
     void importExport(ObjectNode out) {
         JsonNode input = workload.keyExport(sizes.imports(), "bench passphrase", EXPORT_ROUNDS);

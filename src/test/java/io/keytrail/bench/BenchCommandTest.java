@@ -24,8 +24,8 @@ import io.keytrail.api.KeytrailCli;
  */
 class BenchCommandTest {
     private static final List<String> FIGURES = List.of("ed25519_verify_per_s", "bound_per_s", "ingest_keys_per_s",
-            "ingest_batch_p50_ms", "ingest_batch_p99_ms", "decrypt_per_s", "import_per_s", "heap_peak_mb",
-            "ingest_to_bound", "decrypt_to_bound", "import_to_bound", "disk_bytes_per_session",
+            "ingest_batch_p50_ms", "ingest_batch_p99_ms", "decrypt_per_s", "decrypt_batch_per_s", "import_per_s", "heap_peak_mb",
+            "ingest_to_bound", "decrypt_to_bound", "decrypt_batch_to_bound", "import_to_bound", "disk_bytes_per_session",
             "stalled_ingest_keys_per_s", "stalled_batch_p50_ms", "stalled_batch_p99_ms");
 
     @TempDir
