@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import org.springframework.stereotype.Component;
  * protection): a homeserver that re-sends an old ciphertext as a new event must not get it shown
  * again as if it were new, while the same event may be decrypted any number of times.
  *
- * <p>Claims are written with group commit: a claim joins a queue, and whichever caller holds the writer
- * writes every queued claim in one transaction (one JDBC batch, one commit), then each caller gets its
- * answer; nobody is answered before its claim is committed (design section 11). A claim already known
+ * <p>Claims are written with group commit: a claim, or the claims of a whole array of events
+ * ({@link #claimAll}), joins a queue as one group, and whichever caller holds the writer writes every
+ * queued group in one transaction (one JDBC batch, one commit; a group is never split), then each caller
+ * gets its answers; nobody is answered before its claims are committed (design section 11). A claim already known
  * is answered from a bounded memory of claims without touching the store: a claim never changes once
  * made, so remembering it is never stale, also with several nodes on one store. Nothing is locked while
  * decrypting or reading; the store's unique constraint decides between nodes.
@@ -39,7 +41,7 @@ public class MessageIndexLedger {
 
     private final DataSource dataSource;
     private final StripedLru<String> remembered = new StripedLru<>(REMEMBERED);
-    private final ConcurrentLinkedQueue<Claim> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Group> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writer = new ReentrantLock();
 
     public MessageIndexLedger(DataSource dataSource) {
@@ -68,9 +70,20 @@ public class MessageIndexLedger {
             return messageIndex + "|" + aggregateId;
         }
 
-        boolean done() {
-            return owner != null || failure != null;
+    }
+
+    /** The claims of one caller, answered together: {@link #done} once every claim has its owner or failure. */
+    private static final class Group {
+        final List<Claim> claims;
+        volatile boolean done;
+
+        Group(List<Claim> claims) {
+            this.claims = claims;
         }
+    }
+
+    /** One claim asked for: index {@code messageIndex} of session {@code aggregateId} for {@code eventId}. */
+    public record Request(String aggregateId, long messageIndex, String eventId) {
     }
 
     /**
@@ -80,26 +93,52 @@ public class MessageIndexLedger {
      *         already ours, another event's id when this is a replay
      */
     public String claim(String aggregateId, long messageIndex, String eventId) {
-        String known = remembered.get(Claim.key(aggregateId, messageIndex));
-        if (known != null) {
-            return known;
-        }
-        Claim claim = new Claim(aggregateId, messageIndex, eventId);
-        queue.add(claim);
-        while (!claim.done()) {
-            writer.lock();
-            try {
-                if (!claim.done()) {
-                    writeQueued();
-                }
-            } finally {
-                writer.unlock();
+        return claimAll(List.of(new Request(aggregateId, messageIndex, eventId))).get(0);
+    }
+
+    /**
+     * {@link #claim} for each request, as if they were made one after another in this order (two requests
+     * for one index: the first one's event holds it), committed together in one transaction.
+     *
+     * @return the holder of each request's index, in order
+     * @throws IllegalStateException when the store cannot record them (then none of them is answered)
+     */
+    public List<String> claimAll(List<Request> requests) {
+        String[] owners = new String[requests.size()];
+        List<Claim> group = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            Request request = requests.get(i);
+            String known = remembered.get(Claim.key(request.aggregateId(), request.messageIndex()));
+            if (known != null) {
+                owners[i] = known;
+            } else {
+                group.add(new Claim(request.aggregateId(), request.messageIndex(), request.eventId()));
+                positions.add(i);
             }
         }
-        if (claim.failure != null) {
-            throw claim.failure;
+        if (!group.isEmpty()) {
+            Group queued = new Group(group);
+            queue.add(queued);
+            while (!queued.done) {
+                writer.lock();
+                try {
+                    if (!queued.done) {
+                        writeQueued();
+                    }
+                } finally {
+                    writer.unlock();
+                }
+            }
+            for (int k = 0; k < group.size(); k++) {
+                Claim claim = group.get(k);
+                if (claim.failure != null) {
+                    throw claim.failure;
+                }
+                owners[positions.get(k)] = claim.owner;
+            }
         }
-        return claim.owner;
+        return List.of(owners);
     }
 
     /**
@@ -110,12 +149,17 @@ public class MessageIndexLedger {
         remembered.clear();
     }
 
-    /** Under {@link #writer}: writes what is queued, at most {@value #MAX_BATCH} claims per transaction. */
+    /**
+     * Under {@link #writer}: writes what is queued in one transaction, whole groups only, until at least
+     * {@value #MAX_BATCH} claims (one group larger than that is written whole).
+     */
     private void writeQueued() {
+        List<Group> groups = new ArrayList<>();
         List<Claim> batch = new ArrayList<>();
-        Claim next;
-        while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
-            batch.add(next);
+        Group group;
+        while (batch.size() < MAX_BATCH && (group = queue.poll()) != null) {
+            groups.add(group);
+            batch.addAll(group.claims);
         }
         if (batch.isEmpty()) {
             return;
@@ -124,8 +168,8 @@ public class MessageIndexLedger {
         Map<String, Claim> firsts = new LinkedHashMap<>();
         batch.forEach(c -> firsts.putIfAbsent(c.key(), c));
         try (Connection connection = dataSource.getConnection()) {
-            if (!insertAll(connection, firsts.values())) {
-                // Some index was claimed before (a replay, a re-decryption, another node): one by one.
+            if (!insertAll(connection, firsts.values()) && !insertFree(connection, firsts.values())) {
+                // Another node claimed one of them between our read and our insert: one by one.
                 for (Claim claim : firsts.values()) {
                     claim.owner = insertOrRead(connection, claim);
                 }
@@ -133,6 +177,7 @@ public class MessageIndexLedger {
         } catch (SQLException | RuntimeException e) {
             IllegalStateException failure = new IllegalStateException("cannot record decrypted message indexes: " + e, e);
             batch.forEach(c -> c.failure = failure);
+            groups.forEach(g -> g.done = true);
             return;
         }
         for (Claim claim : batch) {
@@ -140,6 +185,7 @@ public class MessageIndexLedger {
             remembered.put(claim.key(), owner);
             claim.owner = owner;
         }
+        groups.forEach(g -> g.done = true);
     }
 
     /** All claims in one transaction; false (and nothing written) when any of them was taken already. */
@@ -159,6 +205,50 @@ public class MessageIndexLedger {
         } catch (SQLException e) {
             // Usually 23505 (an index taken already); anything else shows again, one by one, where it belongs.
             connection.rollback();
+            return false;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Some index was claimed before (a replay, a re-decryption after a restart, another node): in one
+     * transaction, read the holders and insert only the free claims in one batch, one commit. False (and
+     * nothing written) when an insert still collides, i.e. another node claimed it meanwhile.
+     */
+    private static boolean insertFree(Connection connection, Collection<Claim> claims) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            Map<Claim, String> holders = new LinkedHashMap<>();
+            List<Claim> free = new ArrayList<>();
+            for (Claim claim : claims) {
+                String holder = read(connection, claim);
+                if (holder != null) {
+                    holders.put(claim, holder);
+                } else {
+                    free.add(claim);
+                }
+            }
+            if (!free.isEmpty()) {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    for (Claim claim : free) {
+                        insert.setString(1, claim.aggregateId);
+                        insert.setLong(2, claim.messageIndex);
+                        insert.setString(3, claim.eventId);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            }
+            connection.commit();
+            holders.forEach((claim, holder) -> claim.owner = holder);
+            free.forEach(c -> c.owner = c.eventId);
+            return true;
+        } catch (SQLException e) {
+            connection.rollback();
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
             return false;
         } finally {
             connection.setAutoCommit(true);
