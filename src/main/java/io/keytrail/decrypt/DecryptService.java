@@ -1,24 +1,26 @@
 package io.keytrail.decrypt;
 
-import io.keytrail.directory.JsonText;
-import io.keytrail.directory.SessionLookup;
-import io.keytrail.errors.RefusalCode;
-import io.keytrail.errors.RefusalException;
-import io.keytrail.matrix.Bounds;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.crypto.CryptoInputException;
-import io.keytrail.crypto.megolm.DecryptedMessage;
 import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.crypto.megolm.InboundGroupSession;
-import io.keytrail.crypto.megolm.MegolmException;
+import io.keytrail.directory.JsonText;
+import io.keytrail.directory.SessionLookup;
+import io.keytrail.errors.RefusalCode;
+import io.keytrail.errors.RefusalException;
 import io.keytrail.session.SessionKeyVault;
 import io.keytrail.trust.SenderData;
 import io.keytrail.trust.SenderDataJson;
@@ -28,8 +30,6 @@ import io.keytrail.trust.VerificationLevel;
 import io.keytrail.trust.VerificationState;
 import io.keytrail.trust.VerificationStates;
 
-import java.util.Locale;
-
 /**
  * Decrypts {@code m.room.encrypted} Megolm events under a policy (design section 7): find the session
  * by room and session id only, decrypt and authenticate, map the sender data to a verification
@@ -38,18 +38,26 @@ import java.util.Locale;
  * <p>Replay protection (Matrix spec, Megolm): the first event that decrypts a message index owns it;
  * the same index under another {@code event_id} is refused ({@code INVALID_INPUT}, design section 10
  * has no dedicated code), the same event may be decrypted again. An event without {@code event_id}
- * cannot be told apart from another and is decrypted without being remembered.
+ * cannot be told apart from another and is decrypted without being remembered. An event withheld by
+ * the policy still owns its index; an event that fails to decrypt owns nothing.
  *
- * <p>Per event: one plain read of the session's row (never cached: a discard shows at once), the opened
- * session from {@link OpenedSessions} when the row still holds what it was opened from, and the replay
- * claim through {@link MessageIndexLedger}'s group commit. No lock is held across any of it.
+ * <p>A sync delivers many events at once, so the unit is an array ({@link #decryptAll}; one event is an
+ * array of one, ADR 0021): one plain read of the session row per (room, session) of the array (never
+ * cached across calls: a discard shows at the next call), the opened session from {@link OpenedSessions}
+ * when the row still holds what it was opened from, Megolm decryption of independent events on every
+ * core, and the replay claims of the whole array in one transaction through {@link MessageIndexLedger}'s
+ * group commit. Every event keeps its own outcome, as if decrypted alone in input order. No lock is held
+ * across any of it.
  */
 @Component
 public class DecryptService {
-    private static final String MEGOLM = "m.megolm.v1.aes-sha2";
-    private final ObjectMapper mapper = new ObjectMapper();
     /** Opened sessions kept: at a few KB each, a few MB; enough for every session of a busy account's rooms. */
     static final int OPENED_SESSIONS = 4_096;
+    /** Events decrypted together at most (the HTTP array limit, design section 11); a longer list goes in parts. */
+    public static final int MAX_TOGETHER = 1_000;
+    /** From this many events of one array on, Megolm decryption runs on every core. */
+    static final int PARALLEL_FROM = 4;
+
     private final SessionLookup sessions;
     private final SessionKeyVault vault;
     private final MessageIndexLedger ledger;
@@ -65,6 +73,25 @@ public class DecryptService {
     public record Decrypted(ObjectNode plaintext, JsonNode verificationState, String senderDevice) {
     }
 
+    /** One event to decrypt: the room it arrived in, the policy, the {@code m.room.encrypted} event. */
+    public record Request(String roomId, TrustPolicy policy, JsonNode event) {
+    }
+
+    /**
+     * One event's outcome: {@code decrypted}, or the {@code failure} that {@link #decrypt} would have
+     * thrown for it alone (a {@link RefusalException}, or another exception for a failure that is a bug
+     * or an unusable store).
+     */
+    public record Outcome(Decrypted decrypted, RuntimeException failure) {
+        /** The decrypted event, or its failure thrown. */
+        public Decrypted orThrow() {
+            if (failure != null) {
+                throw failure;
+            }
+            return decrypted;
+        }
+    }
+
     /** Operations' observer of decryptions (metrics, ADR 0015); none by default. */
     @Autowired(required = false)
     public void setObserver(DecryptObserver observer) {
@@ -72,74 +99,154 @@ public class DecryptService {
     }
 
     public Decrypted decrypt(String roomId, TrustPolicy policy, JsonNode event) {
-        String outcome = "internal_error";
-        try {
-            Decrypted decrypted = decryptUnobserved(roomId, policy, event);
-            outcome = "shown";
-            return decrypted;
-        } catch (RefusalException e) {
-            outcome = e.code() == RefusalCode.SENDER_IDENTITY_NOT_TRUSTED ? "withheld"
-                    : e.code().name().toLowerCase(Locale.ROOT);
-            throw e;
-        } finally {
-            observer.decrypted(policy, outcome);
+        return decryptAll(List.of(new Request(roomId, policy, event))).get(0).orThrow();
+    }
+
+    /**
+     * The events of one sync, each answered as {@link #decrypt} would answer it alone after the ones
+     * before it: one outcome per request, in order; one bad event never fails the others. The replay
+     * claims of each {@value #MAX_TOGETHER} events are committed together before any of them is answered.
+     */
+    public List<Outcome> decryptAll(List<Request> requests) {
+        List<Outcome> outcomes = new ArrayList<>(requests.size());
+        for (int from = 0; from < requests.size(); from += MAX_TOGETHER) {
+            outcomes.addAll(decryptTogether(requests.subList(from, Math.min(requests.size(), from + MAX_TOGETHER))));
+        }
+        return outcomes;
+    }
+
+    /** One event on its way through the steps; the first step that fails sets {@link #failure}. */
+    private static final class Work {
+        final Request request;
+        EncryptedEvent event;
+        SessionLookup.Current row;
+        OpenedSessions.Opened opened;
+        EncryptedEvent.Plain plain;
+        Decrypted decrypted;
+        RuntimeException failure;
+
+        Work(Request request) {
+            this.request = request;
+        }
+
+        boolean going() {
+            return failure == null;
         }
     }
 
-    private Decrypted decryptUnobserved(String roomId, TrustPolicy policy, JsonNode event) {
-        if (roomId == null || roomId.isEmpty()) {
-            throw RefusalException.invalidInput("decrypt needs the room_id the event arrived in");
+    private List<Outcome> decryptTogether(List<Request> requests) {
+        List<Work> work = requests.stream().map(Work::new).toList();
+        for (Work w : work) {
+            step(w, () -> w.event = EncryptedEvent.parse(w.request.roomId(), w.request.event()));
         }
-        requireIdSized(roomId, "room_id");
-        if (event == null || !event.isObject()) {
-            throw RefusalException.invalidInput("event must be an m.room.encrypted event object");
+        readRows(work);
+        openSessions(work);
+        inParallel(work.size(), i -> {
+            Work w = work.get(i);
+            if (w.going()) {
+                step(w, () -> w.plain = w.event.decryptWith(w.opened.session()));
+            }
+        });
+        claimIndexes(work);
+        List<Outcome> outcomes = new ArrayList<>(work.size());
+        for (Work w : work) {
+            step(w, () -> w.decrypted = underPolicy(w));
+            observe(w);
+            outcomes.add(new Outcome(w.decrypted, w.failure));
         }
-        if (event.has("type") && !"m.room.encrypted".equals(event.path("type").textValue())) {
-            throw RefusalException.invalidInput("event type is " + Bounds.shorten(event.path("type").toString())
-                    + ", not m.room.encrypted");
-        }
-        if (event.has("room_id") && !roomId.equals(event.path("room_id").textValue())) {
-            throw RefusalException.invalidInput("the event's room_id " + Bounds.shorten(event.path("room_id").toString())
-                    + " differs from the room it arrived in (" + roomId + ")");
-        }
-        String sender = requireIdSized(requiredText(event, "sender", "event.sender"), "event.sender");
-        String eventId = event.has("event_id")
-                ? requireIdSized(requiredText(event, "event_id", "event.event_id"), "event.event_id") : null;
-        JsonNode content = event.path("content");
-        if (!MEGOLM.equals(content.path("algorithm").textValue())) {
-            throw RefusalException.invalidInput("content.algorithm must be " + MEGOLM);
-        }
-        String sessionId = requireIdSized(requiredText(content, "session_id", "content.session_id"), "content.session_id");
-        String ciphertext = requiredText(content, "ciphertext", "content.ciphertext");
+        return outcomes;
+    }
 
-        SessionLookup.Current row = sessions.current(roomId, sessionId).orElseThrow(() -> new RefusalException(
-                RefusalCode.UNKNOWN_SESSION, "no session " + sessionId + " in " + roomId));
+    /** Reads each (room, session) row once for the whole array; refuses events of unknown, forgotten or discarded sessions. */
+    private void readRows(List<Work> work) {
+        Map<String, Optional<SessionLookup.Current>> rows = new HashMap<>();
+        Map<String, RuntimeException> unreadable = new HashMap<>();
+        for (Work w : work) {
+            if (!w.going()) {
+                continue;
+            }
+            String key = w.event.sessionKey();
+            if (!rows.containsKey(key) && !unreadable.containsKey(key)) {
+                try {
+                    rows.put(key, sessions.current(w.event.roomId(), w.event.sessionId()));
+                } catch (RuntimeException e) {
+                    unreadable.put(key, e);
+                }
+            }
+            if (unreadable.containsKey(key)) {
+                w.failure = unreadable.get(key);
+                continue;
+            }
+            step(w, () -> w.row = usable(w.event, rows.get(key)));
+        }
+    }
+
+    private static SessionLookup.Current usable(EncryptedEvent event, Optional<SessionLookup.Current> found) {
+        SessionLookup.Current row = found.orElseThrow(() -> new RefusalException(RefusalCode.UNKNOWN_SESSION,
+                "no session " + event.sessionId() + " in " + event.roomId()));
         if (row.forgotten()) {
             throw new RefusalException(RefusalCode.SESSION_FORGOTTEN,
-                    "session " + sessionId + " was forgotten: its keys were destroyed on purpose and its messages "
-                            + "can never be decrypted again (its trail remains)");
+                    "session " + event.sessionId() + " was forgotten: its keys were destroyed on purpose and its "
+                            + "messages can never be decrypted again (its trail remains)");
         }
         if (row.discarded()) {
             throw new RefusalException(RefusalCode.SESSION_DISCARDED,
-                    "session " + sessionId + " was discarded (evidence of tampering); its messages are not shown");
+                    "session " + event.sessionId() + " was discarded (evidence of tampering); its messages are not shown");
         }
-        OpenedSessions.Opened opened = openedSessions.get(row.aggregateId(), row.sealedSessionKey(), row.senderDataJson(),
-                vault.keyId(), () -> open(row));
-        DecryptedMessage message = decryptOrFail(opened.session(), ciphertext);
-        ObjectNode plaintext = plaintextOf(message);
-        if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
-            throw RefusalException.invalidInput("the decrypted payload names room "
-                    + Bounds.shorten(plaintext.path("room_id").toString()) + ", but the event arrived in " + roomId + " (replayed into another room?)");
-        }
-        if (eventId != null) {
-            String owner = ledger.claim(row.aggregateId(), message.messageIndex(), eventId);
-            if (!owner.equals(eventId)) {
-                throw RefusalException.invalidInput("replayed message: index " + message.messageIndex() + " of session "
-                        + sessionId + " was already decrypted for event " + owner + ", not " + eventId);
+        return row;
+    }
+
+    /** Opens each session of the array once (cache hits cost nothing), sessions in parallel. */
+    private void openSessions(List<Work> work) {
+        Map<String, List<Work>> bySession = new HashMap<>();
+        for (Work w : work) {
+            if (w.going()) {
+                bySession.computeIfAbsent(w.row.aggregateId(), k -> new ArrayList<>()).add(w);
             }
         }
-        SenderData senderData = opened.senderData();
-        VerificationStates.Result result = VerificationStates.of(senderData, row.imported(), sender);
+        List<List<Work>> groups = new ArrayList<>(bySession.values());
+        inParallel(groups.size(), i -> {
+            List<Work> group = groups.get(i);
+            SessionLookup.Current row = group.get(0).row;
+            try {
+                OpenedSessions.Opened opened = openedSessions.get(row.aggregateId(), row.sealedSessionKey(),
+                        row.senderDataJson(), vault.keyId(), () -> open(row));
+                group.forEach(w -> w.opened = opened);
+            } catch (RuntimeException e) {
+                group.forEach(w -> w.failure = e);
+            }
+        });
+    }
+
+    /** The claims of every decrypted event with an id, in input order, in one commit; a taken index is a replay. */
+    private void claimIndexes(List<Work> work) {
+        List<Work> claiming = work.stream().filter(w -> w.going() && w.event.eventId() != null).toList();
+        if (claiming.isEmpty()) {
+            return;
+        }
+        List<String> owners;
+        try {
+            owners = ledger.claimAll(claiming.stream().map(w -> new MessageIndexLedger.Request(w.row.aggregateId(),
+                    w.plain.messageIndex(), w.event.eventId())).toList());
+        } catch (RuntimeException e) {
+            claiming.forEach(w -> w.failure = e);
+            return;
+        }
+        for (int i = 0; i < claiming.size(); i++) {
+            Work w = claiming.get(i);
+            String owner = owners.get(i);
+            if (!owner.equals(w.event.eventId())) {
+                w.failure = RefusalException.invalidInput("replayed message: index " + w.plain.messageIndex()
+                        + " of session " + w.event.sessionId() + " was already decrypted for event " + owner + ", not "
+                        + w.event.eventId());
+            }
+        }
+    }
+
+    private static Decrypted underPolicy(Work w) {
+        TrustPolicy policy = w.request.policy();
+        SenderData senderData = w.opened.senderData();
+        VerificationStates.Result result = VerificationStates.of(senderData, w.row.imported(), w.event.sender());
         if (!policy.allows(result.state(), senderData.legacySession())) {
             VerificationLevel level = ((VerificationState.Unverified) result.state()).level();
             JsonNode levelJson = VerificationJson.write(level);
@@ -147,7 +254,38 @@ public class DecryptService {
                     + " withholds this message: the sender's verification level is "
                     + (levelJson.isTextual() ? levelJson.textValue() : levelJson.toString()), levelJson);
         }
-        return new Decrypted(plaintext, VerificationJson.write(result.state()), result.senderDevice().orElse(null));
+        return new Decrypted(w.plain.plaintext(),
+                VerificationJson.write(result.state()), result.senderDevice().orElse(null));
+    }
+
+    private void observe(Work w) {
+        String outcome = w.failure == null ? "shown"
+                : w.failure instanceof RefusalException e ? (e.code() == RefusalCode.SENDER_IDENTITY_NOT_TRUSTED
+                ? "withheld" : e.code().name().toLowerCase(Locale.ROOT)) : "internal_error";
+        observer.decrypted(w.request.policy(), outcome);
+    }
+
+    /** Runs {@code step}; a failure is the event's outcome, never the array's. */
+    private static void step(Work w, Runnable step) {
+        if (!w.going()) {
+            return;
+        }
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            w.failure = e;
+        }
+    }
+
+    /** Independent tasks {@code 0..count-1} on every core (the caller's thread among them) when there are enough. */
+    private static void inParallel(int count, IntConsumer task) {
+        if (count < PARALLEL_FROM) {
+            for (int i = 0; i < count; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        IntStream.range(0, count).parallel().forEach(task);
     }
 
     /** Unseals and parses a session: what {@link OpenedSessions} spares the next message of the session. */
@@ -161,49 +299,5 @@ public class DecryptService {
     /** Forgets every opened session (for an operation that rotates or destroys the sealing key in place). */
     public void forgetOpenedSessions() {
         openedSessions.clear();
-    }
-
-    private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {
-        try {
-            return session.decrypt(ciphertext);
-        } catch (MegolmException e) {
-            RefusalCode code = switch (e.reason()) {
-                case UNKNOWN_MESSAGE_INDEX -> RefusalCode.UNKNOWN_MESSAGE_INDEX;
-                case BAD_MAC -> RefusalCode.BAD_MAC;
-                case BAD_SIGNATURE -> RefusalCode.BAD_SIGNATURE;
-                default -> RefusalCode.INVALID_INPUT;
-            };
-            throw new RefusalException(code, e.getMessage());
-        } catch (CryptoInputException e) {
-            throw RefusalException.invalidInput("content.ciphertext: " + e.getMessage());
-        }
-    }
-
-    private ObjectNode plaintextOf(DecryptedMessage message) {
-        try {
-            JsonNode node = mapper.readTree(message.utf8());
-            if (node instanceof ObjectNode object) {
-                return object;
-            }
-        } catch (JsonProcessingException | MegolmException e) {
-            throw RefusalException.invalidInput("the decrypted payload is not a JSON object: " + e.getMessage());
-        }
-        throw RefusalException.invalidInput("the decrypted payload is not a JSON object");
-    }
-
-    private static String requiredText(JsonNode node, String field, String name) {
-        JsonNode value = node.path(field);
-        if (!value.isTextual() || value.textValue().isEmpty()) {
-            throw RefusalException.invalidInput(name + " is required and must be a string");
-        }
-        return value.textValue();
-    }
-
-    /** Room, user, event and device ids are at most 255 bytes (design section 11); checked before any lookup or message uses them. */
-    private static String requireIdSized(String value, String name) {
-        if (!Bounds.isIdSized(value)) {
-            throw RefusalException.invalidInput(name + " is longer than " + Bounds.MAX_ID_BYTES + " bytes, the Matrix limit for ids");
-        }
-        return value;
     }
 }
