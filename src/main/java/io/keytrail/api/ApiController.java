@@ -88,7 +88,8 @@ public class ApiController {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         JsonGenerator out = mapper.getFactory().createGenerator(response.getOutputStream());
         out.writeStartArray();
-        // Runs of room keys are decided and written together (ADR 0017); answers still stream in order.
+        // Runs of room keys are decided and written together (ADR 0017), runs of decrypts decrypted together
+        // (ADR 0021); answers still stream in order.
         InputBatch.Result result = InputBatch.runGroups(InputProcessor.groups(inputs), group -> {
                     List<ObjectNode> outcomes = processor.processAll(group);
                     for (int i = 0; i < outcomes.size(); i++) {

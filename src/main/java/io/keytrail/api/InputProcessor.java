@@ -87,34 +87,36 @@ public class InputProcessor {
 
     /**
      * A list of inputs in order (an HTTP array, a run of replay lines, a facade list), each answered
-     * as {@code {"result":…}} or {@code {"error":{"code","message"}}} like {@link Outcomes#run}.
+     * as {@code {"result":…}} or {@code {"error":{"code","message"}}} like {@link Outcomes#run}. A run of
+     * consecutive room keys is decided together (ADR 0017), a run of consecutive decrypts is decrypted
+     * together (ADR 0021); every input is still answered as if run alone, in order.
      */
     public List<ObjectNode> processAll(List<JsonNode> inputs) {
         List<ObjectNode> outcomes = new ArrayList<>(inputs.size());
-        int i = 0;
-        while (i < inputs.size()) {
-            int end = i;
-            while (end < inputs.size() && end - i < MAX_ROOM_KEYS_TOGETHER && isRoomKey(inputs.get(end))) {
-                end++;
-            }
-            if (end - i > 1) {
-                // A run of room keys is decided and written together (ADR 0017), answered key by key.
-                outcomes.addAll(roomKeys(inputs.subList(i, end)));
-                i = end;
+        for (List<JsonNode> group : groups(inputs)) {
+            if (group.size() == 1) {
+                outcomes.add(Outcomes.run(mapper, this, group.get(0)));
+            } else if (isRoomKey(group.get(0))) {
+                outcomes.addAll(roomKeys(group));
             } else {
-                outcomes.add(Outcomes.run(mapper, this, inputs.get(i)));
-                i++;
+                outcomes.addAll(decrypts(group));
             }
         }
         return outcomes;
     }
 
-    /** Consecutive inputs in the groups that {@link #processAll} runs together (in order). */
+    /**
+     * Consecutive inputs in the groups that {@link #processAll} runs together (in order): runs of at most
+     * {@value #MAX_ROOM_KEYS_TOGETHER} room keys, runs of at most {@link DecryptService#MAX_TOGETHER}
+     * decrypts, every other input alone.
+     */
     public static List<List<JsonNode>> groups(Iterable<JsonNode> inputs) {
         List<List<JsonNode>> groups = new ArrayList<>();
         List<JsonNode> run = new ArrayList<>();
+        String runKind = null;
         for (JsonNode input : inputs) {
-            if (isRoomKey(input) && run.size() < MAX_ROOM_KEYS_TOGETHER) {
+            String kind = batchKind(input);
+            if (kind != null && kind.equals(runKind) && run.size() < limit(kind)) {
                 run.add(input);
                 continue;
             }
@@ -122,10 +124,11 @@ public class InputProcessor {
                 groups.add(run);
                 run = new ArrayList<>();
             }
-            if (isRoomKey(input)) {
-                run.add(input);
-            } else {
-                groups.add(List.of(input));
+            run.add(input);
+            runKind = kind;
+            if (kind == null) {
+                groups.add(run);
+                run = new ArrayList<>();
             }
         }
         if (!run.isEmpty()) {
@@ -134,8 +137,46 @@ public class InputProcessor {
         return groups;
     }
 
+    /** {@code room_key} or {@code decrypt} for an input that runs with its neighbours of the same kind, else null. */
+    public static String batchKind(JsonNode input) {
+        if (input == null || !input.isObject()) {
+            return null;
+        }
+        String type = input.path("type").textValue();
+        return "room_key".equals(type) || "decrypt".equals(type) ? type : null;
+    }
+
+    /** How many inputs of {@code kind} ({@link #batchKind}) run together at most. */
+    public static int limit(String kind) {
+        return "room_key".equals(kind) ? MAX_ROOM_KEYS_TOGETHER : DecryptService.MAX_TOGETHER;
+    }
+
     private static boolean isRoomKey(JsonNode input) {
-        return input != null && input.isObject() && "room_key".equals(input.path("type").textValue());
+        return "room_key".equals(batchKind(input));
+    }
+
+    /** Decrypts in order, decrypted together (ADR 0021), each answered as {@link Outcomes#run} would answer it alone. */
+    private List<ObjectNode> decrypts(List<JsonNode> inputs) {
+        ObjectNode[] outcomes = new ObjectNode[inputs.size()];
+        List<DecryptService.Request> requests = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            JsonNode input = inputs.get(i);
+            try {
+                checkFields("decrypt", input);
+                requests.add(decryptRequest(input));
+                positions.add(i);
+            } catch (RuntimeException e) {
+                outcomes[i] = Outcomes.failure(mapper, e);
+            }
+        }
+        List<DecryptService.Outcome> decrypted = decryption.decryptAll(requests);
+        for (int k = 0; k < decrypted.size(); k++) {
+            DecryptService.Outcome d = decrypted.get(k);
+            outcomes[positions.get(k)] = d.failure() != null ? Outcomes.failure(mapper, d.failure())
+                    : Outcomes.result(mapper, decryptResult(d.decrypted()));
+        }
+        return List.of(outcomes);
     }
 
     /** Room keys in order, each answered as {@link Outcomes#run} would answer it alone. */
@@ -217,6 +258,12 @@ public class InputProcessor {
     }
 
     private ObjectNode decrypt(JsonNode input) {
+        DecryptService.Request request = decryptRequest(input);
+        return decryptResult(decryption.decrypt(request.roomId(), request.policy(), request.event()));
+    }
+
+    /** A {@code decrypt} input's fields, checked in the order a refusal names them. */
+    private static DecryptService.Request decryptRequest(JsonNode input) {
         String policyName = text(input, "policy");
         TrustPolicy policy;
         try {
@@ -225,7 +272,10 @@ public class InputProcessor {
             throw RefusalException.invalidInput("unknown policy " + policyName + "; expected SHOW_ALL, "
                     + "CROSS_SIGNED_OR_LEGACY, CROSS_SIGNED or VERIFIED_ONLY");
         }
-        DecryptService.Decrypted d = decryption.decrypt(text(input, "room_id"), policy, object(input, "event"));
+        return new DecryptService.Request(text(input, "room_id"), policy, object(input, "event"));
+    }
+
+    private ObjectNode decryptResult(DecryptService.Decrypted d) {
         ObjectNode out = mapper.createObjectNode();
         out.set("plaintext", d.plaintext());
         out.set("verification_state", d.verificationState());

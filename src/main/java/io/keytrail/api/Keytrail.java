@@ -83,6 +83,16 @@ public class Keytrail {
     }
 
     /**
+     * The encrypted events of one sync, decrypted together (ADR 0021): each session read once, Megolm
+     * decryption on every core, the replay claims of up to {@link DecryptService#MAX_TOGETHER} events in
+     * one commit. One outcome per event, in order: what {@link #decrypt} would have answered or thrown
+     * for it alone, after the events before it; one bad event never fails the others.
+     */
+    public List<DecryptService.Outcome> decryptAll(List<DecryptService.Request> events) {
+        return decryption.decryptAll(events);
+    }
+
+    /**
      * The decrypted JSON array of a key export (or of restored backup sessions). Every session is a
      * legacy import; one bad session never fails the others.
      */

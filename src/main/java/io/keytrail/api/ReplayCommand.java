@@ -156,23 +156,27 @@ public final class ReplayCommand implements Callable<Integer> {
                 RecordingReader.DEFAULT_MAX_LINE_BYTES)) {
             RecordingReader.Line line;
             long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
-            // Consecutive room_key lines are decided together (ADR 0017), each still answered on its line.
+            // Consecutive room_key lines are decided together (ADR 0017), consecutive decrypt lines decrypted
+            // together (ADR 0021), each still answered on its line.
             List<Integer> runLines = new ArrayList<>();
             List<JsonNode> run = new ArrayList<>();
+            String runKind = null;
             while ((line = reader.next()) != null) {
                 if (line.blank()) {
                     continue;
                 }
-                JsonNode roomKey = roomKeyOf(line);
-                if (roomKey != null && run.size() < InputProcessor.MAX_ROOM_KEYS_TOGETHER) {
+                JsonNode batchable = batchableOf(line);
+                String kind = InputProcessor.batchKind(batchable);
+                if (kind != null && kind.equals(runKind) && run.size() < InputProcessor.limit(kind)) {
                     runLines.add(line.number());
-                    run.add(roomKey);
+                    run.add(batchable);
                     continue;
                 }
                 nextReport = reportAfter(writeRun(mapper, processor, runLines, run, out), nextReport, progressOut);
-                if (roomKey != null) {
+                runKind = kind;
+                if (kind != null) {
                     runLines.add(line.number());
-                    run.add(roomKey);
+                    run.add(batchable);
                     continue;
                 }
                 ObjectNode outcome = mapper.createObjectNode();
@@ -211,20 +215,23 @@ public final class ReplayCommand implements Callable<Integer> {
         return System.nanoTime() + PROGRESS_INTERVAL_NANOS;
     }
 
-    /** The line's input when it is a well-formed {@code room_key} object, else null (run on its own). */
-    private static JsonNode roomKeyOf(RecordingReader.Line line) {
-        if (line.problem() != null || !line.text().contains("\"room_key\"")) {
+    /**
+     * The line's input when it is a well-formed {@code room_key} or {@code decrypt} object
+     * ({@link InputProcessor#batchKind}), else null (run on its own).
+     */
+    private static JsonNode batchableOf(RecordingReader.Line line) {
+        if (line.problem() != null || !(line.text().contains("\"room_key\"") || line.text().contains("\"decrypt\""))) {
             return null; // e.g. a large import line is parsed once, by its own run
         }
         try {
             JsonNode input = JsonInput.parse(line.text());
-            return input.isObject() && "room_key".equals(input.path("type").textValue()) ? input : null;
+            return InputProcessor.batchKind(input) != null ? input : null;
         } catch (JsonProcessingException e) {
             return null;
         }
     }
 
-    /** Answers a run of room-key lines in order, then empties it; returns its last line number, or -1. */
+    /** Answers a run of room-key or decrypt lines in order, then empties it; returns its last line number, or -1. */
     private static long writeRun(ObjectMapper mapper, InputProcessor processor, List<Integer> lines,
                                  List<JsonNode> run, Writer out) throws IOException {
         if (run.isEmpty()) {

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.decrypt.DecryptService;
+
 /** A batch stops when its client is gone, and answers UNAVAILABLE for what it did not begin at shutdown. */
 class InputBatchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -109,5 +111,24 @@ class InputBatchTest {
         List<List<JsonNode>> groups = InputProcessor.groups(inputs);
 
         assertThat(groups).extracting(List::size).containsExactly(InputProcessor.MAX_ROOM_KEYS_TOGETHER, 2, 1, 1);
+    }
+
+    @Test
+    void decryptsAreGroupedInRunsOfAtMostTheLimit_neverMixedWithRoomKeys() {
+        List<JsonNode> inputs = new ArrayList<>();
+        for (int i = 0; i < DecryptService.MAX_TOGETHER + 3; i++) {
+            inputs.add(JSON.createObjectNode().put("type", "decrypt"));
+        }
+        inputs.add(JSON.createObjectNode().put("type", "room_key"));
+        inputs.add(JSON.createObjectNode().put("type", "room_key"));
+        inputs.add(JSON.createObjectNode().put("type", "decrypt"));
+        inputs.add(JSON.createObjectNode().put("type", "decrypt"));
+        inputs.add(JSON.createObjectNode().put("type", "own_device"));
+        inputs.add(JSON.createObjectNode().put("type", "decrypt"));
+
+        List<List<JsonNode>> groups = InputProcessor.groups(inputs);
+
+        assertThat(groups).extracting(List::size).containsExactly(DecryptService.MAX_TOGETHER, 3, 2, 2, 1, 1);
+        assertThat(groups.get(2)).allMatch(input -> "room_key".equals(input.path("type").textValue()));
     }
 }
