@@ -292,7 +292,7 @@ public class DecryptService {
     private OpenedSessions.Opened open(SessionLookup.Current row) {
         InboundGroupSession session = InboundGroupSession.fromExport(
                 ExportedSessionKey.parse(vault.open(row.sealedSessionKey(), row.aggregateId())));
-        return new OpenedSessions.Opened(row.sealedSessionKey(), row.senderDataJson(), vault.keyId(), session,
+        return new OpenedSessions.Opened(row.sealedSessionKey(), row.senderDataJson(), vault.keyId(), session.cursor(),
                 SenderDataJson.read(JsonText.parse(row.senderDataJson())));
     }
 

@@ -60,7 +60,7 @@ record EncryptedEvent(String roomId, String sender, String eventId, String sessi
      * Decrypts and authenticates with {@code session}, then reads the payload; a payload that names another
      * room than the one the event arrived in is refused (a message replayed into another room).
      */
-    Plain decryptWith(InboundGroupSession session) {
+    Plain decryptWith(InboundGroupSession.Cursor session) {
         DecryptedMessage message = decryptOrFail(session, ciphertext);
         ObjectNode plaintext = plaintextOf(message);
         if (plaintext.has("room_id") && !roomId.equals(plaintext.path("room_id").textValue())) {
@@ -75,7 +75,7 @@ record EncryptedEvent(String roomId, String sender, String eventId, String sessi
     record Plain(long messageIndex, ObjectNode plaintext) {
     }
 
-    private static DecryptedMessage decryptOrFail(InboundGroupSession session, String ciphertext) {
+    private static DecryptedMessage decryptOrFail(InboundGroupSession.Cursor session, String ciphertext) {
         try {
             return session.decrypt(ciphertext);
         } catch (MegolmException e) {

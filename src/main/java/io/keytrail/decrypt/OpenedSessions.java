@@ -8,7 +8,8 @@ import io.keytrail.trust.SenderData;
 
 /**
  * Inbound Megolm sessions already opened (unsealed and parsed) and their parsed sender data, so that the
- * next message of a session costs neither the AES-GCM unsealing nor the parsing. A bounded, striped
+ * next message of a session costs neither the AES-GCM unsealing nor the parsing, and advances its ratchet
+ * from the furthest message decrypted so far ({@link InboundGroupSession.Cursor}). A bounded, striped
  * LRU ({@link StripedLru}): concurrent decryptions of different sessions do not wait for one another.
  *
  * <p>An entry is only used while the store still says the same thing: it remembers the sealed key, the
@@ -19,7 +20,7 @@ import io.keytrail.trust.SenderData;
  */
 final class OpenedSessions {
     /** An opened session and what it was derived from. */
-    record Opened(String sealedSessionKey, String senderDataJson, String sealingKeyId, InboundGroupSession session,
+    record Opened(String sealedSessionKey, String senderDataJson, String sealingKeyId, InboundGroupSession.Cursor session,
                   SenderData senderData) {
         boolean derivedFrom(String sealed, String senderData, String keyId) {
             return Objects.equals(sealedSessionKey, sealed) && Objects.equals(senderDataJson, senderData)
