@@ -38,7 +38,11 @@ public final class Workload {
     }
 
     public static RoomKey roomKey(TestAccount sender, String roomId) {
-        OutboundGroupSession megolm = OutboundGroupSession.create(RANDOM);
+        return roomKey(sender, roomId, OutboundGroupSession.create(RANDOM));
+    }
+
+    /** The room key of {@code megolm}, whose messages a test then encrypts. */
+    public static RoomKey roomKey(TestAccount sender, String roomId, OutboundGroupSession megolm) {
         ObjectNode plaintext = sender.roomKeyPlaintext(DEVICE, ME, roomId, megolm.sessionId(),
                 megolm.sessionKey().toBase64(), Optional.empty());
         ObjectNode input = NODES.objectNode().put("type", "room_key").put("sender", sender.userId())
