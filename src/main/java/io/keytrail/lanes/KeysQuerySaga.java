@@ -71,8 +71,8 @@ public class KeysQuerySaga {
     /**
      * A decision needs this user's keys ({@link SenderKeysWanted}, ADR 0019): a device we do not know (its
      * curve25519 key), an unknown cross-signing identity, or the device an import's claim names (ADR 0018).
-     * The saga reads no other session event: its processor skips {@code SessionReceived} and
-     * {@code SessionImported} by their type, without deserialising them.
+     * The saga reads no other session event: its processor passes over {@code SessionReceived} and
+     * {@code SessionImported} by their type (no handler takes them), without deserialising them.
      */
     @StartSaga
     @SagaEventHandler(associationProperty = USER)

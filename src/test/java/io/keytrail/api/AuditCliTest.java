@@ -193,7 +193,9 @@ class AuditCliTest {
         Run future = run("events", "--store", store.toString(), "--since", "2999-01-01T00:00:00Z");
         Run badTime = run("events", "--store", store.toString(), "--since", "yesterday");
 
-        assertThat(alice).extracting(e -> e.path("sequence").asLong()).containsExactly(0L, 1L, 2L);
+        // received from an unknown device, keys wanted (ADR 0019), keys fetched, verified
+        assertThat(alice).extracting(e -> e.path("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(alice.get(1).path("type").asText()).isEqualTo("SenderKeysWanted");
         assertThat(changes).isNotEmpty().allSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("SenderDataChanged"));
         assertThat(future.exit()).isZero();
         assertThat(future.out()).isEmpty();

@@ -24,12 +24,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
 import io.keytrail.api.KeytrailApplication;
-import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.lanes.StubHomeserver.Reply;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionEvents.SenderKeysWanted;
-import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.SenderData;
 
@@ -125,21 +123,17 @@ class SlowLaneOlderStoresTest {
     }
 
     /**
-     * Axon's tracking processor skips an event by its payload type, without deserialising it, when no
-     * handler of the processor takes that type. A receipt whose stored payload cannot even be read is
-     * therefore passed over by the saga's processor, and the want stored after it still starts a saga; had
-     * the saga handled receipts, the processor would stop at that row, retrying it forever.
+     * The saga's processor asks the saga model whether a handler takes each event; the answer compares the
+     * payload type (from the stored type name) and never deserialises the payload. No handler takes a
+     * receipt any more, so a receipt whose stored payload cannot even be read is passed over, and the want
+     * stored after it still starts a saga. Had the saga handled receipts, the processor would have
+     * deserialised that row to find its association, failed, and stopped there, retrying it.
      */
     @Test
     void sagaProcessorSkipsReceiptsUnread_evenOneWhosePayloadCannotBeRead() {
         try (ConfigurableApplicationContext engine = start("")) {
             TrackingEventProcessor saga = engine.getBean(EventProcessingConfiguration.class)
                     .eventProcessor(LaneConfiguration.SAGA_PROCESSOR, TrackingEventProcessor.class).orElseThrow();
-            assertThat(saga.eventHandlerInvoker().canHandleType(SessionReceived.class)).isFalse();
-            assertThat(saga.eventHandlerInvoker().canHandleType(SessionImported.class)).isFalse();
-            assertThat(saga.eventHandlerInvoker().canHandleType(SenderKeysWanted.class)).isTrue();
-            assertThat(saga.eventHandlerInvoker().canHandleType(DeviceKeysFetched.class)).isTrue();
-
             JdbcTemplate jdbc = engine.getBean(JdbcTemplate.class);
             jdbc.update("insert into domain_event_entry (global_index, event_identifier, meta_data, payload, "
                     + "payload_revision, payload_type, time_stamp, aggregate_identifier, sequence_number, type) "
