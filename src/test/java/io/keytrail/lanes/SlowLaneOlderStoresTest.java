@@ -19,6 +19,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -108,6 +109,10 @@ class SlowLaneOlderStoresTest {
             sql.executeUpdate("delete from token_entry where processor_name = '" + LaneConfiguration.SAGA_PROCESSOR
                     + "'");
         }
+        // A receipt whose payload cannot be read: the catch-up skips that session, not the others.
+        try (Connection db = DriverManager.getConnection(url(), "sa", "")) {
+            insertUnreadableReceipt(new JdbcTemplate(new SingleConnectionDataSource(db, true)));
+        }
 
         try (StubHomeserver answering = StubHomeserver.start().respond(request -> Reply.json(
                 KeysQueryBody.of(max)));
@@ -117,6 +122,7 @@ class SlowLaneOlderStoresTest {
                     waiting.sessionId()).orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
             KeysWantedCatchUp.Result caughtUp = upgraded.getBean(KeysWantedCatchUp.class).lastResult().orElseThrow();
             assertThat(caughtUp.from()).isZero();
+            assertThat(caughtUp.sessionsLooked()).as("waiting, resolved and unreadable").isEqualTo(3);
             assertThat(caughtUp.wantsRecorded()).as("the resolved session moved on: no want recorded").isEqualTo(1);
             assertThat(answering.requestsFor(ned.userId())).isEmpty();
         }
@@ -135,12 +141,7 @@ class SlowLaneOlderStoresTest {
             TrackingEventProcessor saga = engine.getBean(EventProcessingConfiguration.class)
                     .eventProcessor(LaneConfiguration.SAGA_PROCESSOR, TrackingEventProcessor.class).orElseThrow();
             JdbcTemplate jdbc = engine.getBean(JdbcTemplate.class);
-            jdbc.update("insert into domain_event_entry (global_index, event_identifier, meta_data, payload, "
-                    + "payload_revision, payload_type, time_stamp, aggregate_identifier, sequence_number, type) "
-                    + "values (next value for domain_event_entry_seq, ?, null, ?, '1', ?, '2026-11-30T00:00:00Z', ?, 0, "
-                    + "'MegolmSession')", UUID.randomUUID().toString(), "not json at all".getBytes(),
-                    SessionReceived.class.getName(), "!unreadable:example.org|" + UUID.randomUUID());
-            long unreadable = jdbc.queryForObject("select max(global_index) from domain_event_entry", Long.class);
+            long unreadable = insertUnreadableReceipt(jdbc);
             TestAccount oli = RoomKeys.uniqueAccount("oli", "PHONE");
             // No homeserver: the saga starts on the want and ends at once, so the processor's position tells.
             RoomKeys.fromUnknownDevice(oli, "PHONE").receiveOn(engine.getBean(Keytrail.class));
@@ -151,6 +152,16 @@ class SlowLaneOlderStoresTest {
                     s.getTrackingToken() != null && s.getTrackingToken().position().orElse(-1) >= wantedAt));
             assertThat(saga.processingStatus().values()).noneMatch(s -> s.isErrorState());
         }
+    }
+
+    /** A {@code SessionReceived} row whose payload is not JSON; returns its global index. */
+    private static long insertUnreadableReceipt(JdbcTemplate jdbc) {
+        jdbc.update("insert into domain_event_entry (global_index, event_identifier, meta_data, payload, "
+                + "payload_revision, payload_type, time_stamp, aggregate_identifier, sequence_number, type) "
+                + "values (next value for domain_event_entry_seq, ?, null, ?, '1', ?, '2026-11-30T00:00:00Z', ?, 0, "
+                + "'MegolmSession')", UUID.randomUUID().toString(), "not json at all".getBytes(),
+                SessionReceived.class.getName(), "!unreadable:example.org|" + UUID.randomUUID());
+        return jdbc.queryForObject("select max(global_index) from domain_event_entry", Long.class);
     }
 
     /** Deletes the rows an older version would not have written; returns how many. */
