@@ -158,8 +158,8 @@ class SlowLaneOlderStoresTest {
     private static long insertUnreadableReceipt(JdbcTemplate jdbc) {
         jdbc.update("insert into domain_event_entry (global_index, event_identifier, meta_data, payload, "
                 + "payload_revision, payload_type, time_stamp, aggregate_identifier, sequence_number, type) "
-                + "values (next value for domain_event_entry_seq, ?, null, ?, '1', ?, '2026-11-30T00:00:00Z', ?, 0, "
-                + "'MegolmSession')", UUID.randomUUID().toString(), "not json at all".getBytes(),
+                + "values (next value for domain_event_entry_seq, ?, ?, ?, '1', ?, '2026-11-30T00:00:00Z', ?, 0, "
+                + "'MegolmSession')", UUID.randomUUID().toString(), "{}".getBytes(), "not json at all".getBytes(),
                 SessionReceived.class.getName(), "!unreadable:example.org|" + UUID.randomUUID());
         return jdbc.queryForObject("select max(global_index) from domain_event_entry", Long.class);
     }
