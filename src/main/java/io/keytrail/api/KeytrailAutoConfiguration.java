@@ -45,6 +45,7 @@ import io.keytrail.imports.ImportIntake;
 import io.keytrail.imports.KeyExportService;
 import io.keytrail.lanes.KeysQueryLane;
 import io.keytrail.lanes.KeysQuerySaga;
+import io.keytrail.lanes.KeysWantedCatchUp;
 import io.keytrail.lanes.LaneConfiguration;
 import io.keytrail.lanes.RoomKeyIntake;
 import io.keytrail.redecision.KeysIntake;
@@ -76,7 +77,8 @@ import io.keytrail.session.SessionDiscardedUpcaster;
         // directory (read models), lanes, re-decision, imports, decryption, audit
         Directory.class, DirectoryProjection.class, SessionLookup.class, UserLocks.class, WriteUnits.class,
         LocalAccount.class,
-        SealingKeyCheck.class, KeysQueryLane.class, RoomKeyIntake.class, KeysIntake.class, ImportIntake.class,
+        SealingKeyCheck.class, KeysQueryLane.class, KeysWantedCatchUp.class, RoomKeyIntake.class, KeysIntake.class,
+        ImportIntake.class,
         KeyExportService.class, DecryptService.class, MessageIndexLedger.class, AuditTrail.class,
         DecisionReverifier.class, SessionTrail.class, StoreVerifier.class, KeyRotation.class, SessionForgetter.class,
         ReadModelRebuild.class, SessionDiscardedUpcaster.class,

@@ -27,6 +27,7 @@ import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 import io.keytrail.session.SessionEvents.SessionForgotten;
 import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionReceived;
@@ -117,6 +118,10 @@ public class SessionTrail {
         } else if (event instanceof SessionForgotten e) {
             step.put("detail", "forgotten: its key material was destroyed" + (e.by() == null ? "" : " by " + e.by())
                     + (e.reason() == null ? "" : " (" + e.reason() + ")"));
+        } else if (event instanceof SenderKeysWanted e) {
+            step.put("detail", "the decision needs " + e.userId() + "'s keys from the homeserver: "
+                    + (e.senderKey() != null ? "the device with curve25519 " + e.senderKey() : "the cross-signing identity")
+                    + " (the slow lane asks)");
         } else if (event instanceof SessionKeyResealed) {
             step.put("detail", "its stored key was re-sealed under the current sealing key");
         } else if (event instanceof RatchetImproved e) {

@@ -22,14 +22,13 @@ import io.keytrail.identity.IdentityCommands.AbandonKeysQuery;
 import io.keytrail.identity.IdentityCommands.RecordKeysQueryFailure;
 import io.keytrail.identity.IdentityEvents.DeviceKeysFetched;
 import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
-import io.keytrail.session.SessionEvents.SessionImported;
-import io.keytrail.session.SessionEvents.SessionReceived;
-import io.keytrail.trust.SenderData;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 
 /**
- * The slow lane and background retry for one user (design section 4). Started when a session arrives
- * from a device we do not know ({@code UnknownDevice}), or from a known device while the user's
- * cross-signing identity is unknown ({@code DeviceInfo} without MSK). One query in flight per user:
+ * The slow lane and background retry for one user (design section 4). Started by {@link SenderKeysWanted},
+ * which a session records when a decision needs the homeserver's keys: a session from a device we do not
+ * know ({@code UnknownDevice}), from a known device while the user's cross-signing identity is unknown
+ * ({@code DeviceInfo} without MSK), or an import that names its owner. One query in flight per user:
  * sessions of the same user join the running saga and wait for its query or scheduled retry. It ends
  * when every awaited device showed up in a {@code DeviceKeysFetched} (from this lane or from anywhere
  * else), or when attempts run out ({@code KeysQueryAbandoned}).
@@ -69,46 +68,26 @@ public class KeysQuerySaga {
     private String dueDeadlineId;
     private String timeoutDeadlineId;
 
-    @StartSaga
-    @SagaEventHandler(associationProperty = "sender", keyName = USER)
-    public void on(SessionReceived e, KeyQueries lane, DeadlineManager deadlines, Clock clock) {
-        userId = e.sender();
-        boolean unknownDevice = e.senderData() instanceof SenderData.UnknownDevice;
-        boolean identityUnknown = e.senderData() instanceof SenderData.DeviceInfo
-                && (e.evidence() == null || e.evidence().masterKey() == null);
-        if (!lane.enabled() || !(unknownDevice || identityUnknown)) {
-            endIfIdle();
-            return;
-        }
-        if (unknownDevice) {
-            missingCurveKeys.add(e.senderKey());
-        } else {
-            identityWanted = true;
-        }
-        if (!inFlight && dueDeadlineId == null) {
-            query(lane, deadlines, clock);
-        }
-    }
-
     /**
-     * An imported session whose Keytrail export or backup names its owner (ADR 0018): fetch that user's
-     * keys, exactly as for a session from an unknown device, so the claimed device can be compared with
-     * the session's claimed keys. An import without a claim has no {@code claimedSender}: its saga ends at once.
+     * A decision needs this user's keys ({@link SenderKeysWanted}, ADR 0019): a device we do not know (its
+     * curve25519 key), an unknown cross-signing identity, or the device an import's claim names (ADR 0018).
+     * The saga reads no other session event: its processor passes over {@code SessionReceived} and
+     * {@code SessionImported} by their type (no handler takes them), without deserialising them.
      */
     @StartSaga
-    @SagaEventHandler(associationProperty = "claimedSender", keyName = USER)
-    public void on(SessionImported e, KeyQueries lane, DeadlineManager deadlines, Clock clock) {
-        userId = e.claimedSender();
-        if (userId == null) {
-            // Axon starts a saga even when the association value is null: end it at once, it has no user.
-            SagaLifecycle.end();
-            return;
-        }
-        if (!lane.enabled() || e.claimedSenderKey() == null) {
+    @SagaEventHandler(associationProperty = USER)
+    public void on(SenderKeysWanted e, KeyQueries lane, DeadlineManager deadlines, Clock clock) {
+        userId = e.userId();
+        if (!lane.enabled()) {
             endIfIdle();
             return;
         }
-        missingCurveKeys.add(e.claimedSenderKey());
+        if (e.senderKey() != null) {
+            missingCurveKeys.add(e.senderKey());
+        }
+        if (e.identityWanted()) {
+            identityWanted = true;
+        }
         if (!inFlight && dueDeadlineId == null) {
             query(lane, deadlines, clock);
         }

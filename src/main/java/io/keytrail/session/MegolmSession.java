@@ -5,6 +5,7 @@ import io.keytrail.errors.RefusalCode;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -20,9 +21,11 @@ import io.keytrail.session.SessionCommands.ForgetSession;
 import io.keytrail.session.SessionCommands.ResealSessionKey;
 import io.keytrail.session.SessionCommands.ImportSession;
 import io.keytrail.session.SessionCommands.ReceiveSession;
+import io.keytrail.session.SessionCommands.RecordSenderKeysWanted;
 import io.keytrail.session.SessionCommands.RedecideSenderData;
 import io.keytrail.session.SessionEvents.RatchetImproved;
 import io.keytrail.session.SessionEvents.SenderDataChanged;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
@@ -81,7 +84,9 @@ public class MegolmSession {
     /**
      * The events that a first copy of a session creates, in order: what this aggregate applies when it
      * has no history, and what the batch write path ({@link NewSessions}) appends for a session that
-     * has none. One method for both, so that the two paths cannot record different events.
+     * has none. One method for both, so that the two paths cannot record different events. A decision
+     * that needs the homeserver's keys is followed by {@link SenderKeysWanted} ({@link KeysWanted}); a
+     * session discarded on arrival wants nothing.
      *
      * @param sealed the session key sealed for this aggregate ({@link SessionKeyVault#seal})
      * @throws RoomKeyRefusedException when the change rule refuses the key (nothing is stored)
@@ -91,7 +96,10 @@ public class MegolmSession {
         if (action instanceof SenderDataChange.Refuse r) {
             throw new RoomKeyRefusedException(r.code(), r.detail(), r.rule());
         } else if (action instanceof SenderDataChange.Record r) {
-            return List.of(received(cmd, sealed, r.senderData(), r.rule()));
+            SessionReceived received = received(cmd, sealed, r.senderData(), r.rule());
+            // The slow lane starts on this small event only (ADR 0019), never by reading every receipt.
+            return KeysWanted.after(received).<List<Object>>map(wanted -> List.of(received, wanted))
+                    .orElseGet(() -> List.of(received));
         }
         // Stored, then discarded at once: the discard and its evidence are on record, and any
         // later copy of the session is refused.
@@ -153,11 +161,13 @@ public class MegolmSession {
         if (state.imported() && outcome.takesNewSenderData()) {
             boolean newRatchet = outcome.takesNewRatchet();
             String sealed = newRatchet ? vault.seal(cmd.exportedSessionKey(), id) : state.sealedSessionKey();
-            apply(new SessionReceivedOverImport(state.roomId(), state.sessionId(), cmd.sender(), cmd.senderKey(),
-                    cmd.claimedEd25519(), cmd.sharedHistory(), newRatchet,
+            SessionReceivedOverImport over = new SessionReceivedOverImport(state.roomId(), state.sessionId(),
+                    cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(), cmd.sharedHistory(), newRatchet,
                     newRatchet ? cmd.firstKnownIndex() : state.firstKnownIndex(), sealed, state.senderData(),
                     offered.offered(), offered.rule(), cmd.evidence().withSenderDeviceKeys(cmd.senderDeviceKeys()),
-                    cmd.authenticatedBy()));
+                    cmd.authenticatedBy());
+            apply(over);
+            KeysWanted.after(over).ifPresent(AggregateLifecycle::apply);
             return;
         }
         // TAKE_NEW also covers an equal ratchet with more trust, and a better ratchet with equal trust:
@@ -179,11 +189,13 @@ public class MegolmSession {
     public ReceiveOutcome handle(ImportSession cmd, SessionKeyVault vault) {
         if (!state.exists()) {
             ImportClaim claim = cmd.claim();
-            apply(new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(), cmd.claimedSenderKey(),
-                    cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
+            SessionImported imported = new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(),
+                    cmd.claimedSenderKey(), cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
                     vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), Rule.IMPORTED,
                     claim == null ? null : claim.userId(), claim == null ? null : claim.senderData(),
-                    cmd.backupMac()));
+                    cmd.backupMac());
+            apply(imported);
+            KeysWanted.after(imported).ifPresent(AggregateLifecycle::apply);
             return ReceiveOutcome.ACCEPTED;
         }
         if (state.forgotten()) {
@@ -246,6 +258,22 @@ public class MegolmSession {
         } else if (action instanceof SenderDataChange.Discard d) {
             apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.cause(), d.code(), d.rule(), d.detail(), evidence));
         }
+    }
+
+    /**
+     * The slow lane's catch-up of a store written before {@link SenderKeysWanted} existed (ADR 0019): a
+     * receipt or import recorded then wanted keys, and nothing recorded the want. Recorded now unless the
+     * session moved on since (its sender data changed, it was discarded or forgotten): then keys came, or
+     * they no longer matter. Returns whether it recorded.
+     */
+    @CommandHandler
+    public boolean handle(RecordSenderKeysWanted cmd) {
+        if (!state.exists() || state.discarded() || state.forgotten()
+                || !Objects.equals(state.senderData(), cmd.decided())) {
+            return false;
+        }
+        apply(cmd.wanted());
+        return true;
     }
 
     /**

@@ -4,6 +4,9 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
+import io.keytrail.trust.SenderData;
+
 /** Commands of the {@link MegolmSession} aggregate. */
 public final class SessionCommands {
     private SessionCommands() {
@@ -70,6 +73,14 @@ public final class SessionCommands {
     /** New evidence about the sender exists (keys fetched, identity changed): decide again. */
     public record RedecideSenderData(@TargetAggregateIdentifier String id, DecisionEvidence evidence,
                                      Trigger trigger) {
+    }
+
+    /**
+     * Record that a decision recorded before {@code SenderKeysWanted} existed wanted the sender's keys (the
+     * slow lane's catch-up, ADR 0019), if the session still holds the sender data {@code decided} then.
+     */
+    public record RecordSenderKeysWanted(@TargetAggregateIdentifier String id, SenderKeysWanted wanted,
+                                         SenderData decided) {
     }
 
     /**

@@ -164,6 +164,22 @@ public final class SessionEvents {
     }
 
     /**
+     * The decision just recorded for this session needs the homeserver's keys of {@code userId} (design
+     * section 4): the creator's device is unknown ({@code senderKey}, the Olm sender key, or an import's
+     * claimed key when a Keytrail export or backup names its owner), or the device is known but the user's
+     * cross-signing identity is not ({@code identityWanted}). It starts the slow lane's keys-query saga,
+     * which reads no other session event (ADR 0019). It records no decision: the session's fold ignores it.
+     *
+     * @param senderKey      the curve25519 key of the device whose keys are missing, or null when only the
+     *                       identity is wanted
+     * @param identityWanted the device is known, the user's cross-signing identity is not
+     */
+    @Revision("1")
+    public record SenderKeysWanted(String roomId, String sessionId, String userId, String senderKey,
+                                   boolean identityWanted) {
+    }
+
+    /**
      * The session was forgotten on purpose (crypto-shredding, ADR 0012): its data keys were destroyed in
      * the same transaction, so its sealed ratchets can never be opened again. Its trail stays.
      *

@@ -70,7 +70,7 @@ public record SessionState(String aggregateId, String roomId, String sessionId, 
 
     /**
      * The state after {@code event}. Events of other types, and events that only record something
-     * (a copy kept or refused, a room key refused), leave the state as it is; so does any event before
+     * (a copy kept or refused, a room key refused, the sender's keys wanted), leave the state as it is; so does any event before
      * the session exists.
      */
     public SessionState apply(Object event) {

@@ -84,11 +84,11 @@ class AuditCliTest {
     @Test
     void verify_ofARowAlteredWithSql_reportsTheForgedUpgrade_andExitsThree() throws Exception {
         Path altered = replayedStore("altered");
-        // A forger turns the keys-fetched upgrade into a verified one, rule and all, in the stored JSON.
+        // A forger turns the keys-fetched upgrade (0 receipt, 1 keys wanted, 2 keys fetched) into a verified one, rule and all, in the stored JSON.
         try (Connection db = h2(altered)) {
             String json;
             try (PreparedStatement read = db.prepareStatement("select payload from domain_event_entry where "
-                    + "payload_type like '%SenderDataChanged' and aggregate_identifier = ? and sequence_number = 1")) {
+                    + "payload_type like '%SenderDataChanged' and aggregate_identifier = ? and sequence_number = 2")) {
                 read.setString(1, ROOM + "|" + ALICE);
                 try (ResultSet row = read.executeQuery()) {
                     assertThat(row.next()).isTrue();
@@ -99,7 +99,7 @@ class AuditCliTest {
                     .replace("CROSS_SIGNED_UNVERIFIED", "CROSS_SIGNED_VERIFIED");
             assertThat(forged).isNotEqualTo(json);
             try (PreparedStatement write = db.prepareStatement("update domain_event_entry set payload = ? where "
-                    + "aggregate_identifier = ? and sequence_number = 1")) {
+                    + "aggregate_identifier = ? and sequence_number = 2")) {
                 write.setBytes(1, forged.getBytes(StandardCharsets.UTF_8));
                 write.setString(2, ROOM + "|" + ALICE);
                 assertThat(write.executeUpdate()).isOne();
@@ -114,7 +114,7 @@ class AuditCliTest {
             assertThat(f.path("verdict").asText()).isEqualTo("DIFFERS");
             assertThat(f.path("room_id").asText()).isEqualTo(ROOM);
             assertThat(f.path("session_id").asText()).isEqualTo(ALICE);
-            assertThat(f.path("sequence").asLong()).isOne();
+            assertThat(f.path("sequence").asLong()).isEqualTo(2);
             assertThat(f.path("event").asText()).isEqualTo("SenderDataChanged");
             assertThat(f.path("recorded").asText()).isEqualTo("CROSS_SIGNED_VERIFIED -> SenderVerified");
             assertThat(f.path("recomputed").asText()).isEqualTo("CROSS_SIGNED_UNVERIFIED -> SenderUnverified");
@@ -147,8 +147,8 @@ class AuditCliTest {
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode trail = run.lines().get(0);
         assertThat(trail.path("events")).extracting(e -> e.path("event").asText())
-                .startsWith("SessionReceived", "SenderDataChanged");
-        JsonNode upgrade = trail.path("events").get(1);
+                .startsWith("SessionReceived", "SenderKeysWanted", "SenderDataChanged");
+        JsonNode upgrade = trail.path("events").get(2);
         assertThat(upgrade.path("from").has("UnknownDevice")).isTrue();
         assertThat(upgrade.path("to").has("SenderUnverified")).isTrue();
         assertThat(upgrade.path("time").asText()).endsWith("Z");
@@ -193,7 +193,9 @@ class AuditCliTest {
         Run future = run("events", "--store", store.toString(), "--since", "2999-01-01T00:00:00Z");
         Run badTime = run("events", "--store", store.toString(), "--since", "yesterday");
 
-        assertThat(alice).extracting(e -> e.path("sequence").asLong()).containsExactly(0L, 1L, 2L);
+        // received from an unknown device, keys wanted (ADR 0019), keys fetched, verified
+        assertThat(alice).extracting(e -> e.path("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(alice.get(1).path("type").asText()).isEqualTo("SenderKeysWanted");
         assertThat(changes).isNotEmpty().allSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("SenderDataChanged"));
         assertThat(future.exit()).isZero();
         assertThat(future.out()).isEmpty();

@@ -122,9 +122,10 @@ class KeysAtRestTest {
 
         assertThat(trail.getResponse().getStatus()).as(trail.getResponse().getContentAsString()).isEqualTo(200);
         JsonNode events = json(trail).path("events");
-        assertThat(events).hasSize(2);
+        // SessionReceived, SenderKeysWanted (its device was unknown, ADR 0019), SessionForgotten
+        assertThat(events).hasSize(3);
         assertThat(events.get(0).path("event").textValue()).isEqualTo("SessionReceived");
-        JsonNode last = events.get(1);
+        JsonNode last = events.get(2);
         assertThat(last.path("event").textValue()).isEqualTo("SessionForgotten");
         assertThat(last.path("timestamp").textValue()).isNotEmpty();
         assertThat(last.at("/payload/by").textValue()).isEqualTo("http admin: dpo");

@@ -68,12 +68,16 @@ class SessionTrailHttpTest {
         assertThat(trail.path("session_id").asText()).isEqualTo(session);
         assertThat(trail.path("sender_data").has("SenderVerified")).isTrue();
         assertThat(trail.path("events")).extracting(e -> e.path("change").asText()).containsExactly(
-                "none -> UnknownDevice", "UnknownDevice -> SenderUnverified", "SenderUnverified -> SenderVerified");
-        JsonNode fetched = trail.path("events").get(1);
+                "none -> UnknownDevice", "UnknownDevice -> UnknownDevice", "UnknownDevice -> SenderUnverified",
+                "SenderUnverified -> SenderVerified");
+        // The device was unknown: the session recorded that it wants its keys (ADR 0019), a step of its own.
+        assertThat(trail.path("events").get(1).path("event").asText()).isEqualTo("SenderKeysWanted");
+        assertThat(trail.path("events").get(1).path("detail").asText()).contains("keys from the homeserver");
+        JsonNode fetched = trail.path("events").get(2);
         assertThat(fetched.path("rule").asText()).isEqualTo("CROSS_SIGNED_UNVERIFIED");
         assertThat(fetched.path("trigger").asText()).isEqualTo("DEVICE_KEYS_FETCHED");
         assertThat(fetched.path("evidence").toString()).contains("device PHONE's keys signed by SSK ", " signed by MSK ");
-        JsonNode verified = trail.path("events").get(2);
+        JsonNode verified = trail.path("events").get(3);
         assertThat(verified.path("evidence").get(0).asText()).contains(" verified by MskVerified at ");
         assertThat(answer.body()).doesNotContain("sealed", "session_key");
     }

@@ -106,8 +106,8 @@ class DecisionReverifierTest {
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
         assertThat(history).extracting(h -> h.path("event").asText())
-                .containsExactly("SessionReceived", "SessionDiscarded");
-        ObjectNode standing = (ObjectNode) history.get(1).path("payload").path("evidence").path("storedDeviceStanding");
+                .containsExactly("SessionReceived", "SenderKeysWanted", "SessionDiscarded");
+        ObjectNode standing = (ObjectNode) history.get(2).path("payload").path("evidence").path("storedDeviceStanding");
         assertThat(standing.path("kind").asText()).isEqualTo("RELIES_ON_REFUSED_KEY");
         assertThat(standing.path("refusedSelfSigningKey"))
                 .isEqualTo(erin.selfSigningKeyJson(io.keytrail.matrix.fixture.MasterSignature.BAD));
@@ -131,13 +131,13 @@ class DecisionReverifierTest {
         DecisionEvidence evidence = new DecisionEvidence(null,
                 fay.deviceKeysJson("PHONE", io.keytrail.matrix.fixture.DeviceSigning.CROSS_SIGNED), null, null, false,
                 false, claimed);
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 3,
                 new io.keytrail.session.SessionEvents.SessionDiscarded("!taint-forged:audit.test", view.sessionId(),
                         io.keytrail.trust.DiscardCause.TAMPERING, null, Rule.TAINTED_DEVICE, "forged", evidence)));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 3)
                 .singleElement().satisfies(f -> {
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.detail()).contains("no bad master-key signature");
@@ -153,11 +153,11 @@ class DecisionReverifierTest {
         SenderData.SenderUnverified current = (SenderData.SenderUnverified) view.senderData();
         SenderDataChanged forged = new SenderDataChanged("!forged:audit.test", view.sessionId(), current,
                 new SenderData.SenderVerified(current.known()), Rule.MSK_VERIFIED, Trigger.VERIFY_MASTER_KEY, null);
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, forged));
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 3, forged));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 3)
                 .singleElement().satisfies(f -> assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS));
     }
 
@@ -173,11 +173,11 @@ class DecisionReverifierTest {
         KnownSenderData known = new KnownSenderData(carol.userId(), "PHONE", carol.masterKey().publicKey());
         SenderDataChanged forged = new SenderDataChanged("!altered:audit.test", view.sessionId(), view.senderData(),
                 new SenderData.SenderVerified(known), Rule.CROSS_SIGNED_VERIFIED, Trigger.DEVICE_KEYS_FETCHED, altered);
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, forged));
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 3, forged));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 3)
                 .singleElement().satisfies(f -> {
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.detail()).contains("not validly self-signed");
@@ -208,20 +208,20 @@ class DecisionReverifierTest {
         String id = new SessionRef("!claimed:audit.test", view.sessionId()).aggregateId();
         // Validly signed keys and masterKeyVerified = true, but no MskVerified for gus's MSK anywhere in the store.
         KnownSenderData known = new KnownSenderData(gus.userId(), "PHONE", gus.masterKey().publicKey());
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, new SenderDataChanged(
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 3, new SenderDataChanged(
                 "!claimed:audit.test", view.sessionId(), view.senderData(), new SenderData.SenderVerified(known),
                 Rule.CROSS_SIGNED_VERIFIED, Trigger.DEVICE_KEYS_FETCHED, validKeysClaiming(gus, true, false))));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 3)
                 .singleElement().satisfies(f -> {
                     assertThat(f.event()).isEqualTo("SenderDataChanged");
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.recorded()).isEqualTo("CROSS_SIGNED_VERIFIED -> SenderVerified");
                     assertThat(f.recomputed()).isEqualTo("CROSS_SIGNED_UNVERIFIED -> SenderUnverified");
                 });
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() < 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() < 3)
                 .allMatch(f -> f.verdict() == DecisionReverifier.Verdict.CONFIRMED);
     }
 
@@ -232,13 +232,13 @@ class DecisionReverifierTest {
         String id = new SessionRef("!flags:audit.test", view.sessionId()).aggregateId();
         // The recorded answer is what the store supports, but its evidence claims a verification that never happened.
         KnownSenderData known = new KnownSenderData(hal.userId(), "PHONE", hal.masterKey().publicKey());
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 1, new SenderDataChanged(
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2, new SenderDataChanged(
                 "!flags:audit.test", view.sessionId(), view.senderData(), new SenderData.SenderUnverified(known),
                 Rule.CROSS_SIGNED_UNVERIFIED, Trigger.DEVICE_KEYS_FETCHED, validKeysClaiming(hal, true, true))));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 1)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
                 .singleElement().satisfies(f -> {
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.recorded()).isEqualTo(f.recomputed())
@@ -287,14 +287,14 @@ class DecisionReverifierTest {
         SessionView view = receiveFromUnknownDeviceThenFetchKeys(jim, room, 11);
         String id = new SessionRef(room, view.sessionId()).aggregateId();
         String masterKey = jim.masterKey().publicKey().toBase64();
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 3,
                 upgradeNaming(view, room, new VerifiedMasterKey(jim.userId(), masterKey))));
         // The real verification comes only after the forged upgrade: it cannot support it.
         keytrail.verifyMasterKey(jim.userId(), masterKey);
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 3)
                 .singleElement().satisfies(f -> {
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.detail()).contains("no verification of " + jim.userId());
@@ -314,12 +314,12 @@ class DecisionReverifierTest {
         receiveFromUnknownDeviceThenFetchKeys(lou, room, 13);
         String lousKey = lou.masterKey().publicKey().toBase64();
         keytrail.verifyMasterKey(lou.userId(), lousKey);
-        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 2,
+        events.publish(new GenericDomainEventMessage<>("MegolmSession", id, 3,
                 upgradeNaming(view, room, new VerifiedMasterKey(lou.userId(), lousKey))));
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 3)
                 .singleElement().satisfies(f -> {
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
                     assertThat(f.detail()).contains("names the verified key " + lou.userId())
@@ -337,7 +337,7 @@ class DecisionReverifierTest {
         TestAccount max = TestAccount.create("@max:audit-sql.test", "max-audit-sql", "PHONE");
         SessionView view = receiveFromUnknownDeviceThenFetchKeys(max, "!sql:audit.test", 14);
         String id = new SessionRef("!sql:audit.test", view.sessionId()).aggregateId();
-        ObjectNode payload = (ObjectNode) JSON.readTree(storedPayload(id, 1));
+        ObjectNode payload = (ObjectNode) JSON.readTree(storedPayload(id, 2));
         ObjectNode signatures = (ObjectNode) payload.path("evidence").path("storedDevice").path("signatures")
                 .path(max.userId());
         String keyId = "ed25519:PHONE";
@@ -345,12 +345,12 @@ class DecisionReverifierTest {
         // Another valid base64 signature of the same length: the first character moves on by one.
         signatures.put(keyId, (signature.charAt(0) == 'A' ? "B" : "A") + signature.substring(1));
         int updated = jdbc.update("update domain_event_entry set payload = ? where aggregate_identifier = ? "
-                + "and sequence_number = 1", JSON.writeValueAsBytes(payload), id);
+                + "and sequence_number = 2", JSON.writeValueAsBytes(payload), id);
         assertThat(updated).isEqualTo(1);
 
         DecisionReverifier.Report report = reverifier.reverifyAll();
 
-        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 1)
+        assertThat(report.findings()).filteredOn(f -> f.aggregateId().equals(id) && f.sequence() == 2)
                 .singleElement().satisfies(f -> {
                     assertThat(f.event()).isEqualTo("SenderDataChanged");
                     assertThat(f.verdict()).isEqualTo(DecisionReverifier.Verdict.DIFFERS);
@@ -404,9 +404,9 @@ class DecisionReverifierTest {
         List<ObjectNode> history = trail.history(room, megolm.sessionId());
 
         assertThat(history).extracting(h -> h.path("event").asText())
-                .containsExactly("SessionReceived", "SenderDataChanged");
+                .containsExactly("SessionReceived", "SenderKeysWanted", "SenderDataChanged");
         assertThat(history.get(0).path("payload").has("sealedSessionKey")).isFalse();
-        assertThat(history.get(1).path("payload").path("evidence").path("storedDevice").path("device_id").asText())
+        assertThat(history.get(2).path("payload").path("evidence").path("storedDevice").path("device_id").asText())
                 .isEqualTo("PHONE");
         assertThat(trail.asOf(room, megolm.sessionId(), received.minusSeconds(1))).isEmpty();
         assertThat(trail.asOf(room, megolm.sessionId(), keysArrived.minusSeconds(1)).orElseThrow().senderData())

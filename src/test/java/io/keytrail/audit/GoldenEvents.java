@@ -40,6 +40,7 @@ import io.keytrail.session.SessionEvents.SenderDataChanged;
 import io.keytrail.session.SessionEvents.SessionCopyKept;
 import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 import io.keytrail.session.SessionEvents.SessionForgotten;
 import io.keytrail.session.SessionEvents.SessionKeyResealed;
 import io.keytrail.session.SessionEvents.SessionImported;
@@ -115,6 +116,7 @@ final class GoldenEvents {
         events.put("SessionForgotten", new SessionForgotten(ROOM, sessionId, "cli: operator",
                 "the user asked for the room's history to be erased"));
         events.put("SessionKeyResealed", new SessionKeyResealed(ROOM, sessionId, sealedUnderDataKey));
+        events.put("SenderKeysWanted", new SenderKeysWanted(ROOM, sessionId, ALICE.userId(), curve, false));
         events.put("RoomKeyRefused", new RoomKeyRefused(ROOM, sessionId, ALICE.userId(), curve,
                 RefusalCode.MISMATCHED_IDENTITY_KEYS, "the device's ed25519 key differs from the claimed one", evidence));
 

@@ -70,9 +70,10 @@ class OldRevisionsInTheStoreTest {
     void sessionDiscardedOfRevision1_forTampering_isReadAsRevision2_byTheAggregateTheReplayTheRebuildAndTheAudit() {
         Sender s = new Sender(room(), 1);
         keytrail.process(roomKey(alice, me, s, 0, Optional.empty()));
-        insertRevision1Discard(s, 1, "TAMPERING", "TAINTED_DEVICE");
+        // 0: SessionReceived (UnknownDevice), 1: SenderKeysWanted
+        insertRevision1Discard(s, 2, "TAMPERING", "TAINTED_DEVICE");
 
-        SessionDiscarded read = (SessionDiscarded) payloadsOf(eventStore, s.aggregateId()).get(1);
+        SessionDiscarded read = (SessionDiscarded) payloadsOf(eventStore, s.aggregateId()).get(2);
         assertThat(read.cause()).isEqualTo(DiscardCause.TAMPERING);
         assertThat(read.code()).isNull();
         assertThat(read.rule()).isEqualTo(Rule.TAINTED_DEVICE);
@@ -89,7 +90,7 @@ class OldRevisionsInTheStoreTest {
         rebuild.rebuild(p -> { });
         assertThat(keytrail.session(s.roomId, s.sessionId()).orElseThrow().discarded()).isTrue();
 
-        DecisionReverifier.Finding finding = findingAt(s.aggregateId(), 1);
+        DecisionReverifier.Finding finding = findingAt(s.aggregateId(), 2);
         assertThat(finding.event()).isEqualTo("SessionDiscarded");
         assertThat(finding.rule()).isEqualTo(Rule.TAINTED_DEVICE);
         assertThat(finding.verdict()).as("an old taint discard without evidence cannot be re-checked")
@@ -125,9 +126,10 @@ class OldRevisionsInTheStoreTest {
     void sessionDiscardedOfRevision1_forAProvenMismatch_readsItsReasonAsATypedRefusalCode() {
         Sender s = new Sender(room(), 1);
         keytrail.process(roomKey(alice, me, s, 0, Optional.empty()));
-        insertRevision1Discard(s, 1, "MISMATCHED_IDENTITY_KEYS", "OWNER_CHECK_MISMATCH");
+        // 0: SessionReceived (UnknownDevice), 1: SenderKeysWanted
+        insertRevision1Discard(s, 2, "MISMATCHED_IDENTITY_KEYS", "OWNER_CHECK_MISMATCH");
 
-        SessionDiscarded read = (SessionDiscarded) payloadsOf(eventStore, s.aggregateId()).get(1);
+        SessionDiscarded read = (SessionDiscarded) payloadsOf(eventStore, s.aggregateId()).get(2);
 
         assertThat(read.cause()).isEqualTo(DiscardCause.PROVEN_MISMATCH);
         assertThat(read.code()).isEqualTo(RefusalCode.MISMATCHED_IDENTITY_KEYS);

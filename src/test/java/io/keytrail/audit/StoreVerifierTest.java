@@ -71,8 +71,9 @@ class StoreVerifierTest {
     @Test
     void pagedStreamWithATinyWindow_findsExactlyWhatTheInMemoryReverifierFinds() {
         List<String> ids = someDecisions("equal", 40);
-        // An event deleted from the middle of a stream: a gap that both must report.
-        jdbc.update("delete from domain_event_entry where aggregate_identifier = ? and sequence_number = 1",
+        // A decision deleted from the middle of a stream (0 receipt, 1 keys wanted, 2 keys arrived, 3 verified):
+        // a gap that both must report.
+        jdbc.update("delete from domain_event_entry where aggregate_identifier = ? and sequence_number = 2",
                 ids.get(0));
 
         DecisionReverifier.Report reference = reverifier.reverifyAll();

@@ -74,8 +74,12 @@ class MergeTableEndToEndTest {
         return keytrail.process(importRoomKeys(exportEntry(sender, index, alice)));
     }
 
+    /**
+     * The session's events as the merge table writes them: the slow lane's {@code SenderKeysWanted}, recorded
+     * after a receipt from a device not known yet (ADR 0019), is no part of the table.
+     */
     private List<String> events() {
-        return eventsOf(eventStore, s.aggregateId());
+        return eventsOf(eventStore, s.aggregateId()).stream().filter(e -> !e.equals("SenderKeysWanted")).toList();
     }
 
     private SessionView view() {

@@ -29,6 +29,7 @@ import io.keytrail.lanes.KeysQuerySaga.QueryDue;
 import io.keytrail.lanes.KeysQuerySaga.QueryTimeout;
 import io.keytrail.session.DecisionEvidence;
 import io.keytrail.session.ImportSource;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.trust.SenderData;
@@ -66,31 +67,36 @@ class KeysQuerySagaTest {
     }
 
     @Test
-    void deviceInfoWithoutIdentityStartsTheSaga() {
+    void identityWantedStartsTheSaga() {
         fixture.givenNoPriorActivity()
-                .whenPublishingA(session(new SenderData.DeviceInfo(deviceKeys("PHONE", CURVE_1), false), CURVE_1,
-                        new DecisionEvidence(null, deviceKeys("PHONE", CURVE_1), null, null, false, false)))
+                .whenPublishingA(identityWanted())
                 .expectActiveSagas(1);
         assertThat(lane.requests).containsExactly(ALICE + "#1");
     }
 
+    /**
+     * The saga reads no session event but {@code SenderKeysWanted} (ADR 0019): a receipt, even from an
+     * unknown device, or an import, starts nothing by itself (whether a decision wants keys is
+     * {@code session.KeysWanted}'s rule, tested there and on the aggregate).
+     */
     @Test
-    void deviceInfoWithAKnownIdentityStartsNothing_theAnswerIsAlreadyHere() {
-        ObjectNode msk = JSON.objectNode().put("user_id", ALICE);
+    void receiptFromAnUnknownDeviceStartsNothingByItself_onlyTheKeysWantedEventDoes() {
         fixture.givenNoPriorActivity()
-                .whenPublishingA(session(new SenderData.DeviceInfo(deviceKeys("PHONE", CURVE_1), false), CURVE_1,
-                        new DecisionEvidence(null, deviceKeys("PHONE", CURVE_1), msk, msk, false, false)))
+                .whenPublishingA(new SessionReceived("!room:example.org", "session-" + CURVE_1, ALICE, CURVE_1,
+                        "claimedEd25519", false, 0, "sealed", SenderData.unknown(), Rule.NO_DEVICE,
+                        new DecisionEvidence(null, null, null, null, false, false)))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines();
         assertThat(lane.requests).isEmpty();
     }
 
     @Test
-    void crossSignedSessionStartsNothing() {
+    void importNamingItsOwnerStartsNothingByItself_itsKeysWantedEventDoes() {
         fixture.givenNoPriorActivity()
-                .whenPublishingA(session(new SenderData.SenderUnverified(null), CURVE_1, null))
-                .expectActiveSagas(0)
-                .expectNoScheduledDeadlines();
+                .whenPublishingA(new SessionImported("!room:example.org", "imported-" + CURVE_1,
+                        ImportSource.KEY_EXPORT, CURVE_1, "claimedEd25519", java.util.List.of(), false, 0, "sealed",
+                        SenderData.legacy(), Rule.IMPORTED, ALICE, null, null))
+                .expectActiveSagas(0);
         assertThat(lane.requests).isEmpty();
     }
 
@@ -105,15 +111,6 @@ class KeysQuerySagaTest {
         fixture.givenAPublished(claimedImport(ALICE, CURVE_1))
                 .whenPublishingA(fetched(fixture.currentTime(), "PHONE", CURVE_1))
                 .expectActiveSagas(0);
-    }
-
-    @Test
-    void importWithoutAClaimStartsNothing() {
-        fixture.givenNoPriorActivity()
-                .whenPublishingA(claimedImport(null, CURVE_1))
-                .expectActiveSagas(0)
-                .expectNoScheduledDeadlines();
-        assertThat(lane.requests).isEmpty();
     }
 
     @Test
@@ -282,8 +279,7 @@ class KeysQuerySagaTest {
 
     @Test
     void identityOnlyWaitEndsWithAnyFreshAnswer_aUserWithoutCrossSigningHasNone() {
-        fixture.givenAPublished(session(new SenderData.DeviceInfo(deviceKeys("PHONE", CURVE_1), false), CURVE_1,
-                        new DecisionEvidence(null, deviceKeys("PHONE", CURVE_1), null, null, false, false)))
+        fixture.givenAPublished(identityWanted())
                 .whenPublishingA(fetched(fixture.currentTime(), "PHONE", CURVE_1))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines();
@@ -300,19 +296,19 @@ class KeysQuerySagaTest {
         assertThat(lane.requests).containsExactly(ALICE + "#1");
     }
 
-    private static SessionImported claimedImport(String claimedUser, String curveKey) {
-        return new SessionImported("!room:example.org", "imported-" + curveKey, ImportSource.KEY_EXPORT, curveKey,
-                "claimedEd25519", java.util.List.of(), false, 0, "sealed", SenderData.legacy(), Rule.IMPORTED,
-                claimedUser, null, null);
+    /** What an import naming its owner and claimed device records (ADR 0018). */
+    private static SenderKeysWanted claimedImport(String claimedUser, String curveKey) {
+        return new SenderKeysWanted("!room:example.org", "imported-" + curveKey, claimedUser, curveKey, false);
     }
 
-    private static SessionReceived unknownDevice(String curveKey) {
-        return session(SenderData.unknown(), curveKey, new DecisionEvidence(null, null, null, null, false, false));
+    /** What a receipt from a device we do not know records. */
+    private static SenderKeysWanted unknownDevice(String curveKey) {
+        return new SenderKeysWanted("!room:example.org", "session-" + curveKey, ALICE, curveKey, false);
     }
 
-    private static SessionReceived session(SenderData senderData, String curveKey, DecisionEvidence evidence) {
-        return new SessionReceived("!room:example.org", "session-" + curveKey, ALICE, curveKey, "claimedEd25519",
-                false, 0, "sealed", senderData, Rule.NO_DEVICE, evidence);
+    /** What a receipt from a known device of a user without a known identity records. */
+    private static SenderKeysWanted identityWanted() {
+        return new SenderKeysWanted("!room:example.org", "session-" + CURVE_1, ALICE, null, true);
     }
 
     private static KeysQueryFailed failed(int attempt) {

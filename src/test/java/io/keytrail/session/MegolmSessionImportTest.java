@@ -33,6 +33,7 @@ import io.keytrail.session.SessionEvents.SessionCopyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionImported;
 import io.keytrail.session.SessionEvents.SessionReceived;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 import io.keytrail.session.SessionEvents.SessionReceivedOverImport;
 import io.keytrail.session.SessionFixtures.Megolm;
 import io.keytrail.trust.SenderData;
@@ -147,7 +148,10 @@ class MegolmSessionImportTest {
                 .expectEventsMatching(exactly(event(SessionReceivedOverImport.class, "DeviceInfo at index 0",
                         e -> e.senderData().equals(deviceInfo(ALICE, PHONE, DeviceSigning.SELF_SIGNED_ONLY))
                                 && e.firstKnownIndex() == 0 && !e.ratchetTaken()
-                                && vault.open(e.sealedSessionKey(), megolm.id()).equals(megolm.exportAt(0)))));
+                                && vault.open(e.sealedSessionKey(), megolm.id()).equals(megolm.exportAt(0))),
+                        // decided as a receipt: a known device without a known identity wants the identity
+                        event(SenderKeysWanted.class, "the owner's identity", e -> e.userId().equals(ALICE.userId())
+                                && e.senderKey() == null && e.identityWanted())));
     }
 
     @Test

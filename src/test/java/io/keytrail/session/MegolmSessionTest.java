@@ -32,6 +32,7 @@ import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
+import io.keytrail.session.SessionEvents.SenderKeysWanted;
 import io.keytrail.session.SessionEvents.SessionReceived;
 import io.keytrail.session.SessionFixtures.Megolm;
 import io.keytrail.trust.SenderData;
@@ -56,7 +57,10 @@ class MegolmSessionTest {
                 .expectResultMessagePayload(ReceiveOutcome.ACCEPTED)
                 .expectEventsMatching(exactly(event(SessionReceived.class, "UnknownDevice{false,false} by rule NO_DEVICE",
                         e -> e.senderData().equals(SenderData.unknown()) && e.rule().equals(Rule.NO_DEVICE)
-                                && e.senderKey().equals(curve(ALICE, PHONE)) && e.firstKnownIndex() == 0)));
+                                && e.senderKey().equals(curve(ALICE, PHONE)) && e.firstKnownIndex() == 0),
+                        event(SenderKeysWanted.class, "the unknown device's keys (the slow lane starts on it)",
+                                e -> e.userId().equals(ALICE.userId()) && curve(ALICE, PHONE).equals(e.senderKey())
+                                        && !e.identityWanted())));
     }
 
     @Test
@@ -66,7 +70,8 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE, nothingKnown()))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "with a sealed key that opens to the export",
                         e -> !e.sealedSessionKey().contains(clear)
-                                && vault.open(e.sealedSessionKey(), megolm.id()).equals(clear))));
+                                && vault.open(e.sealedSessionKey(), megolm.id()).equals(clear)),
+                        event(SenderKeysWanted.class, "no key material", e -> !e.toString().contains(clear))));
     }
 
     @Test
@@ -75,7 +80,9 @@ class MegolmSessionTest {
                 .when(receive(megolm, 0, ALICE, PHONE, deviceOnly(ALICE, PHONE, DeviceSigning.CROSS_SIGNED)))
                 .expectEventsMatching(exactly(event(SessionReceived.class, "DeviceInfo by NO_OWNER_IDENTITY",
                         e -> e.senderData().equals(deviceInfo(ALICE, PHONE, DeviceSigning.CROSS_SIGNED))
-                                && e.rule().equals(Rule.NO_OWNER_IDENTITY))));
+                                && e.rule().equals(Rule.NO_OWNER_IDENTITY)),
+                        event(SenderKeysWanted.class, "the owner's identity", e -> e.userId().equals(ALICE.userId())
+                                && e.senderKey() == null && e.identityWanted())));
     }
 
     @Test
