@@ -58,6 +58,7 @@ final class IngestWindows {
     void start() {
         rates.add(ed25519Rate.getAsDouble());
         storeBefore = storeBytes.getAsLong();
+        progress.printf("bench: Ed25519 before the first window: %.0f/s%n", rates.get(0));
     }
 
     /** After each timed batch of {@code batchKeys} keys that took {@code batchNanos}. */
