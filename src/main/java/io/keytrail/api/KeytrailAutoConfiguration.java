@@ -71,6 +71,7 @@ import io.keytrail.session.SessionDiscardedUpcaster;
 @AutoConfiguration(before = {JpaRepositoriesAutoConfiguration.class, HibernateJpaAutoConfiguration.class})
 @Import({KeytrailAutoConfiguration.RepositoryPackages.class,
         EngineConfiguration.class, CliEngineConfiguration.class, SchemaMigrations.class, OperationsConfiguration.class,
+        H2HousekeepingConfiguration.class,
         LaneConfiguration.class, IdentitySnapshots.class,
         // aggregates and the saga (Axon finds them among the bean definitions)
         MegolmSession.class, UserIdentity.class, KeysQuerySaga.class, NewSessions.class,

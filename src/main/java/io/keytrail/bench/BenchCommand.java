@@ -2,6 +2,7 @@ package io.keytrail.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar keytrail.jar bench [--keys N --devices M --batch B --events K --imports I --stalled S
- * --store DIR --quick]}: generates a realistic workload, measures this machine's Ed25519 verify rate in
+ * --window W --ingest-only --store DIR --quick]}: generates a realistic workload, measures this machine's Ed25519 verify rate in
  * the same run, and times durable ingest, decryption and import through the engine's one input entry.
  * Progress and logs go to standard error; the last line of standard output is one JSON object
  * (README.md, section "Benchmark"; docs/performance.md for what the figures mean).
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", synopsisHeading = "usage: ",
         customSynopsis = "java -jar keytrail.jar bench [--keys N] [--devices M] [--batch B] [--events K] "
-                + "[--imports I] [--stalled S] [--store DIR] [--quick]",
+                + "[--imports I] [--stalled S] [--window W] [--ingest-only] [--store DIR] [--quick]",
         description = {"Measures ingest, decryption and import on this machine beside its Ed25519 verify rate; "
                 + "the last line of standard output is one JSON object.",
                 "See README.md, section \"Benchmark\", and docs/performance.md."},
@@ -67,6 +68,13 @@ public final class BenchCommand implements Callable<Integer> {
     Path store;
     @Option(names = "--quick", description = "smaller defaults: done in well under a minute")
     boolean quick;
+    @Option(names = "--window", paramLabel = "W", description = "room keys per ingest window, each reported with its rate, "
+            + "the Ed25519 rate around it, heap after GC and store size (default 100000 from 200000 keys on, "
+            + "else a tenth of the keys)")
+    Integer window;
+    @Option(names = "--ingest-only", description = "only the ingest phase (no decrypt, import or stalled phase): "
+            + "for a long run such as --keys 1000000")
+    boolean ingestOnly;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -111,24 +119,31 @@ public final class BenchCommand implements Callable<Integer> {
                 run.prepare();
                 BenchRun.resetHeapPeak();
                 idle.await();
-                run.ingest(figures);
+                run.ingest(figures, new IngestWindows(windowSize(sizes), this::rateAroundWindow,
+                        () -> directorySizeOrZero(dir), err));
                 rates.add(rateBetweenPhases());
-                idle.await();
-                run.decrypt(figures);
-                run.decryptOnTwoThreads(figures);
-                run.decryptInBatches(figures);
-                rates.add(rateBetweenPhases());
-                idle.await();
-                run.importExport(figures);
-                rates.add(rateBetweenPhases());
-                idle.await();
-                run.ingestWhileStalled(figures, homeserver);
+                if (!ingestOnly) {
+                    idle.await();
+                    run.decrypt(figures);
+                    run.decryptOnTwoThreads(figures);
+                    run.decryptInBatches(figures);
+                    rates.add(rateBetweenPhases());
+                    idle.await();
+                    run.importExport(figures);
+                    rates.add(rateBetweenPhases());
+                    idle.await();
+                    run.ingestWhileStalled(figures, homeserver);
+                }
                 figures.put("heap_peak_mb", BenchRun.round(BenchRun.heapPeakMb()));
                 // While open: H2 compacts its file when it closes, so both sizes are worth knowing.
-                figures.put("store_bytes_open", directorySize(dir));
+                long open = directorySize(dir);
+                figures.put("store_bytes_open", open);
+                figures.put("disk_bytes_per_session_open", run.sessions() == 0 ? 0 : open / run.sessions());
                 homeserver.release();
             }
-            rates.add(rateBetweenPhases());
+            if (!ingestOnly) {
+                rates.add(rateBetweenPhases());
+            }
             summarise(figures, sizes, rates, run, dir);
             if (run.errors() > 0) {
                 err.println("bench: " + run.errors() + " generated inputs were refused or failed; see above");
@@ -157,6 +172,13 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchRun.Sizes(n, positive(devices, 50, "--devices"), b,
                 positive(events, quick ? 500 : 10_000, "--events"), positive(imports, quick ? 300 : 5_000, "--imports"),
                 positive(stalled, quick ? 200 : 2_000, "--stalled"), Math.max(b, Math.min(1_000, n / 10)));
+    }
+
+    /** The window: {@code --window}, else 100,000 keys in a run of 200,000 or more, else a tenth of the run; whole batches. */
+    private int windowSize(BenchRun.Sizes sizes) {
+        int w = window != null ? positive(window, 0, "--window")
+                : sizes.keys() >= 200_000 ? 100_000 : Math.max(1, sizes.keys() / 10);
+        return Math.max(sizes.batch(), w / sizes.batch() * sizes.batch());
     }
 
     private int positive(Integer given, int otherwise, String option) {
@@ -194,13 +216,18 @@ public final class BenchCommand implements Callable<Integer> {
                 "db-scheduler.enabled", "true");
     }
 
+    /** A shorter sample than between phases: a long run has one per window. */
+    private double rateAroundWindow() {
+        return Ed25519Rate.measure(100, quick ? 300 : 500);
+    }
+
     private double rateBetweenPhases() {
         return Ed25519Rate.measure(100, quick ? 500 : 1000);
     }
 
     /**
      * @param rates the Ed25519 rates measured before the ingest, after it, after decryption, after the
-     *              import and after the stalled ingest
+     *              import and after the stalled ingest (the first two only with {@code --ingest-only})
      */
     private void summarise(ObjectNode figures, BenchRun.Sizes sizes, List<Double> rates, BenchRun run, Path dir)
             throws IOException {
@@ -214,10 +241,14 @@ public final class BenchCommand implements Callable<Integer> {
         head.put("available_processors", Runtime.getRuntime().availableProcessors());
         head.setAll(figures);
         head.put("ingest_to_bound", ratio(figures.path("ingest_keys_per_s").asDouble(), around(rates, 0)));
-        head.put("decrypt_to_bound", ratio(figures.path("decrypt_per_s").asDouble(), around(rates, 1)));
-        head.put("decrypt_batch_to_bound", ratio(figures.path("decrypt_batch_per_s").asDouble(), around(rates, 1)));
-        head.put("import_to_bound", ratio(figures.path("import_per_s").asDouble(), around(rates, 2)));
-        head.put("stalled_ingest_to_bound", ratio(figures.path("stalled_ingest_keys_per_s").asDouble(), around(rates, 3)));
+        if (!ingestOnly) {
+            head.put("decrypt_to_bound", ratio(figures.path("decrypt_per_s").asDouble(), around(rates, 1)));
+            head.put("decrypt_batch_to_bound", ratio(figures.path("decrypt_batch_per_s").asDouble(),
+                    around(rates, 1)));
+            head.put("import_to_bound", ratio(figures.path("import_per_s").asDouble(), around(rates, 2)));
+            head.put("stalled_ingest_to_bound", ratio(figures.path("stalled_ingest_keys_per_s").asDouble(),
+                    around(rates, 3)));
+        }
         long bytes = directorySize(dir);
         head.put("sessions_stored", run.sessions());
         head.put("store_bytes", bytes);
@@ -225,9 +256,12 @@ public final class BenchCommand implements Callable<Integer> {
         head.put("keys", sizes.keys());
         head.put("devices", sizes.devices());
         head.put("batch", sizes.batch());
-        head.put("events", sizes.events());
-        head.put("imports", sizes.imports());
-        head.put("stalled_keys", sizes.stalledKeys());
+        head.put("ingest_only", ingestOnly);
+        if (!ingestOnly) {
+            head.put("events", sizes.events());
+            head.put("imports", sizes.imports());
+            head.put("stalled_keys", sizes.stalledKeys());
+        }
         head.put("warm_up_keys", sizes.warmUpKeys());
         head.put("errors", run.errors());
         figures.removeAll();
@@ -246,6 +280,15 @@ public final class BenchCommand implements Callable<Integer> {
     private static long directorySize(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             return paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** The store's size for a window's row: 0 if it could not be read (a file vanished during the walk), never thrown. */
+    private static long directorySizeOrZero(Path dir) {
+        try {
+            return directorySize(dir);
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
         }
     }
 

@@ -51,16 +51,22 @@ final class BenchRun {
         expectSuccess(run(workload.ownDevice()), "own_device");
         expectSuccess(run(workload.keysQueryResponse()), "keys_query_response");
         say("warm-up: %d room keys", sizes.warmUpKeys());
-        ingest(sizes.warmUpKeys(), 0);
+        ingest(sizes.warmUpKeys(), 0, null);
         outcomes.clear();
     }
 
-    /** Steady ingest of room keys from cross-signed devices whose keys are known. */
-    void ingest(ObjectNode out) {
-        say("ingest: %d room keys from %d cross-signed devices in batches of %d", sizes.keys(), sizes.devices(),
-                sizes.batch());
+    /**
+     * Steady ingest of room keys from cross-signed devices whose keys are known, measured per window of
+     * {@link IngestWindows#size()} keys as well as a whole.
+     */
+    void ingest(ObjectNode out, IngestWindows windows) {
+        say("ingest: %d room keys from %d cross-signed devices in batches of %d, windows of %d", sizes.keys(),
+                sizes.devices(), sizes.batch(), windows.size());
         int errorsBefore = errors;
-        Timings timings = ingest(sizes.keys(), 0);
+        windows.start();
+        Timings timings = ingest(sizes.keys(), 0, windows);
+        windows.finish();
+        windows.report(out);
         out.put("ingest_keys_per_s", round(timings.rate(sizes.keys())));
         out.put("ingest_batch_p50_ms", round2(timings.percentileMillis(50)));
         out.put("ingest_batch_p99_ms", round2(timings.percentileMillis(99)));
@@ -77,7 +83,7 @@ final class BenchRun {
                 sizes.stalledKeys(), UNKNOWN_EVERY);
         int errorsBefore = errors;
         homeserver.stall();
-        Timings timings = ingest(sizes.stalledKeys(), UNKNOWN_EVERY);
+        Timings timings = ingest(sizes.stalledKeys(), UNKNOWN_EVERY, null);
         out.put("stalled_ingest_keys_per_s", round(timings.rate(sizes.stalledKeys())));
         out.put("stalled_batch_p50_ms", round2(timings.percentileMillis(50)));
         out.put("stalled_batch_p99_ms", round2(timings.percentileMillis(99)));
@@ -176,7 +182,8 @@ final class BenchRun {
         return errors;
     }
 
-    private Timings ingest(int count, int unknownEvery) {
+    /** @param windows told of every timed batch, or null */
+    private Timings ingest(int count, int unknownEvery, IngestWindows windows) {
         Timings timings = new Timings();
         int done = 0;
         long nextReport = System.nanoTime() + 5_000_000_000L;
@@ -184,9 +191,13 @@ final class BenchRun {
             List<JsonNode> batch = workload.roomKeys(Math.min(sizes.batch(), count - done), unknownEvery);
             long start = System.nanoTime();
             List<ObjectNode> answers = ingestBatch(batch);
-            timings.add(System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            timings.add(elapsed);
             answers.forEach(answer -> count(answer, "room_key"));
             done += batch.size();
+            if (windows != null) {
+                windows.add(batch.size(), elapsed);
+            }
             if (System.nanoTime() - nextReport >= 0) {
                 say("  %d/%d keys, %.0f keys/s so far", done, count, timings.rate(done));
                 nextReport = System.nanoTime() + 5_000_000_000L;

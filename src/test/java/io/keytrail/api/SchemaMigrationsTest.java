@@ -49,7 +49,8 @@ class SchemaMigrationsTest {
         return new DriverManagerDataSource(url, user, password);
     }
     /** The migrations after V1, as the history lists them. */
-    static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims");
+    static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims",
+            "4 SQL sequence caches");
 
     @Test
     void emptyH2Database_migratesToExactlyTheSchemaKeytrailMadeBeforeFlyway() throws Exception {

@@ -78,6 +78,40 @@ class BenchCommandTest {
         assertThat(figures.path("stalled_homeserver_requests").asInt()).isPositive();
         assertThat(Files.exists(store.resolve("keytrail.mv.db"))).as("--store keeps the store").isTrue();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench: ingest: 20 room keys");
+        assertThat(figures.path("ingest_windows")).as("a tenth of the keys, in whole batches: four windows of 5")
+                .hasSize(4);
+        assertThat(figures.path("disk_bytes_per_session_open").asLong()).isPositive();
+    }
+
+    @Test
+    void ingestOnly_skipsTheOtherPhasesAndReportsEveryWindowWithFirstAndLastFullOnes() throws Exception {
+        int status = bench("--keys", "25", "--devices", "4", "--batch", "5", "--window", "12", "--ingest-only",
+                "--quick");
+
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        JsonNode figures = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).strip());
+        assertThat(figures.path("ingest_only").asBoolean()).isTrue();
+        assertThat(figures.has("decrypt_per_s")).isFalse();
+        assertThat(figures.has("import_per_s")).isFalse();
+        assertThat(figures.has("stalled_ingest_keys_per_s")).isFalse();
+        assertThat(figures.path("ed25519_verify_per_s_samples")).as("before and after the ingest").hasSize(2);
+        assertThat(figures.path("ingest_window_keys").asInt()).as("rounded down to whole batches").isEqualTo(10);
+        JsonNode windows = figures.path("ingest_windows");
+        assertThat(windows).hasSize(3);
+        assertThat(windows.get(2).path("keys").asInt()).as("the partial last window").isEqualTo(5);
+        for (JsonNode window : windows) {
+            assertThat(window.path("keys_per_s").asDouble()).isPositive();
+            assertThat(window.path("to_bound").asDouble()).isPositive();
+            assertThat(window.path("heap_after_gc_mb").asDouble()).isPositive();
+            assertThat(window.path("store_bytes").asLong()).isPositive();
+        }
+        assertThat(figures.path("ingest_first_window_per_s").asLong()).isEqualTo(windows.get(0).path("keys_per_s").asLong());
+        assertThat(figures.path("ingest_last_window_per_s").asLong())
+                .as("the last full window, not the partial one").isEqualTo(windows.get(1).path("keys_per_s").asLong());
+        assertThat(figures.path("ingest_last_to_first").asDouble()).isPositive();
+        assertThat(figures.path("sessions_stored").asInt()).isEqualTo(figures.path("warm_up_keys").asInt() + 25);
+        assertThat(figures.path("disk_bytes_per_session").asLong()).isPositive();
+        assertThat(figures.path("disk_bytes_per_session_open").asLong()).isPositive();
     }
 
     @Test
