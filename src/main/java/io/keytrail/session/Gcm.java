@@ -2,6 +2,7 @@ package io.keytrail.session;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 
 import javax.crypto.Cipher;
@@ -34,7 +35,15 @@ final class Gcm {
         random.nextBytes(nonce);
         try {
             Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+            try {
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+            } catch (InvalidAlgorithmParameterException sameKeyAndNonceAsLastTime) {
+                // A cipher object refuses the key and nonce of its previous encryption. Only a repeating
+                // random source gets here (the deterministic golden-event fixtures); a fresh cipher seals
+                // exactly as before this cache existed.
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+            }
             cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
             return UnpaddedBase64.encode(nonce) + ":" + UnpaddedBase64.encode(cipher.doFinal(plaintext));
         } catch (GeneralSecurityException e) {

@@ -62,6 +62,22 @@ class SessionKeyVaultTest {
     }
 
     @Test
+    void aRandomSourceThatRepeats_stillSealsTheSameValueTwice_asTheGoldenFixturesNeed() {
+        SecureRandom repeating = new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                Arrays.fill(bytes, (byte) 7);
+            }
+        };
+        SessionKeyVault vault = new SessionKeyVault(new SealingKeys(oldKey, List.of()), dataKeys, repeating);
+
+        String first = vault.sealV1("same", SESSION);
+
+        assertThat(vault.sealV1("same", SESSION)).isEqualTo(first);
+        assertThat(vault.open(first, SESSION)).isEqualTo("same");
+    }
+
+    @Test
     void destroyingASessionsDataKeys_makesItUnreadable_andLeavesItsNeighbourReadable() {
         SessionKeyVault vault = vault(oldKey);
         String mine = vault.seal("mine", SESSION);
