@@ -49,7 +49,8 @@ class SchemaMigrationsTest {
         return new DriverManagerDataSource(url, user, password);
     }
     /** The migrations after V1, as the history lists them. */
-    static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims");
+    static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims",
+            "4 SQL sequence caches");
 
     @Test
     void emptyH2Database_migratesToExactlyTheSchemaKeytrailMadeBeforeFlyway() throws Exception {
@@ -71,6 +72,28 @@ class SchemaMigrationsTest {
             all.addAll(AFTER_V1);
             assertThat(history(m)).containsExactlyElementsOf(all);
             assertThat(SchemaSnapshot.of(m, "PUBLIC")).contains("table keytrail_data_key");
+        }
+    }
+
+    @Test
+    void h2Sequences_cacheAThousandValues_yetStillCountUpByOne() throws Exception {
+        String url = "jdbc:h2:mem:v4-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            SchemaMigrations.migrate(dataSource(url, "sa", ""), null);
+
+            assertThat(single(s, "select cache from information_schema.sequences "
+                    + "where sequence_name = 'DOMAIN_EVENT_ENTRY_SEQ'")).isEqualTo(1000L);
+            assertThat(single(s, "select identity_cache from information_schema.columns "
+                    + "where table_name = 'KT_SESSION' and column_name = 'POSITION'")).isEqualTo(1000L);
+            long first = single(s, "select next value for domain_event_entry_seq");
+            assertThat(single(s, "select next value for domain_event_entry_seq")).isEqualTo(first + 1);
+        }
+    }
+
+    private static long single(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getLong(1);
         }
     }
 
