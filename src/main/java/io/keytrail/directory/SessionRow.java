@@ -18,6 +18,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 /**
@@ -32,9 +33,14 @@ import jakarta.persistence.Table;
         @Index(name = "kt_session_master_key_rank", columnList = "masterKey,rank"),
         @Index(name = "kt_session_sender_rank", columnList = "sender,rank")})
 public class SessionRow {
-    /** Insertion order, so listings are stable. */
+    /**
+     * Insertion order, so listings are stable. From a sequence, one value at a time (ADR 0022): with an
+     * IDENTITY key Hibernate inserts each row on its own at persist to read its key back, while values
+     * taken beforehand let a batch's rows go to the database as one JDBC batch at flush.
+     */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "kt_session_position")
+    @SequenceGenerator(name = "kt_session_position", sequenceName = "kt_session_row_seq", allocationSize = 1)
     private Long position;
     @Column(nullable = false, unique = true, length = 1024)
     private String aggregateId;

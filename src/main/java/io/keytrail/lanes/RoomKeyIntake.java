@@ -194,7 +194,15 @@ public class RoomKeyIntake {
         chunk.stream().filter(key -> !existing.contains(key.aggregateId())).forEach(key -> senderKeys
                 .computeIfAbsent(key.payload().sender(), u -> new HashSet<>()).add(key.olmKey().toBase64()));
         Map<String, ParsedEvidence> evidence = directory.parsedEvidenceFor(senderKeys);
+        // The first copies are decided, their events built and their keys sealed on every core (ADR 0022):
+        // each depends only on its own key and the evidence read above under the senders' locks, never
+        // on another key of the run (a run holds each session once), and touches no store.
+        List<Checked> fresh = chunk.stream().filter(key -> !existing.contains(key.aggregateId())).toList();
+        List<FirstCopy> firstCopies = fresh.parallelStream().map(key -> firstCopy(key, evidence)).toList();
+        Map<Integer, FirstCopy> firstCopyOf = new HashMap<>();
+        firstCopies.forEach(copy -> firstCopyOf.put(copy.key().index(), copy));
         Map<String, List<Object>> appends = new LinkedHashMap<>();
+        List<SessionKeyVault.Sealed> sealed = new ArrayList<>();
         List<RoomKeyRefused> refusals = new ArrayList<>();
         Map<Integer, Received> results = new HashMap<>();
         for (Checked key : chunk) {
@@ -207,31 +215,55 @@ public class RoomKeyIntake {
                 }
                 continue;
             }
-            String creatorKey = key.olmKey().toBase64();
-            ParsedEvidence facts = evidence.get(Directory.evidenceKey(payload.sender(), creatorKey));
-            Decision decision = SenderDataFinder.decide(facts.toEvidence(payload.sender(), key.olmKey(),
-                    payload.claimedEd25519(), payload.senderDeviceKeys()));
-            ReceiveSession command = command(payload, key.session(), creatorKey, facts.recorded());
-            List<Object> created;
-            try {
-                created = MegolmSession.firstCopyEvents(command, SenderDataChange.onReceipt(null, decision),
-                        vault.seal(command.exportedSessionKey(), command.id()));
-            } catch (RoomKeyRefusedException e) {
-                refusals.add(refusalRecord(payload, command, e));
-                results.put(key.index(), Received.failed(new RefusalException(e.code(), e.getMessage())));
+            FirstCopy copy = firstCopyOf.get(key.index());
+            if (copy.refused() != null) {
+                refusals.add(refusalRecord(payload, copy.command(), copy.refused()));
+                results.put(key.index(), Received.failed(new RefusalException(copy.refused().code(),
+                        copy.refused().getMessage())));
                 continue;
             }
-            appends.put(key.aggregateId(), created);
-            SessionState state = SessionState.of(created);
+            appends.put(key.aggregateId(), copy.events());
+            sealed.add(copy.sealed());
+            SessionState state = SessionState.of(copy.events());
             results.put(key.index(), state.discarded()
                     ? Received.failed(discardedOnArrival())
                     : Received.of(new SessionView(state.roomId(), state.sessionId(), state.senderData(), false, false)));
         }
+        // The data keys and the events that name them are stored in this one transaction, or neither is.
+        vault.storeDataKeys(sealed);
         newSessions.append(appends);
         if (!refusals.isEmpty()) {
             events.publish(new ArrayList<Object>(refusals));
         }
         return results;
+    }
+
+    /**
+     * A new session's first copy, decided: its events and sealed key, or the refusal of the change rule
+     * (then nothing is sealed).
+     */
+    private record FirstCopy(Checked key, ReceiveSession command, List<Object> events, SessionKeyVault.Sealed sealed,
+                             RoomKeyRefusedException refused) {
+    }
+
+    /** Pure (no store access): the decision, the events and the sealing of one new session's first copy. */
+    private FirstCopy firstCopy(Checked key, Map<String, ParsedEvidence> evidence) {
+        RoomKeyPayload payload = key.payload();
+        String creatorKey = key.olmKey().toBase64();
+        ParsedEvidence facts = evidence.get(Directory.evidenceKey(payload.sender(), creatorKey));
+        Decision decision = SenderDataFinder.decide(facts.toEvidence(payload.sender(), key.olmKey(),
+                payload.claimedEd25519(), payload.senderDeviceKeys()));
+        ReceiveSession command = command(payload, key.session(), creatorKey, facts.recorded());
+        SenderDataChange.Action action = SenderDataChange.onReceipt(null, decision);
+        try {
+            // A refused first copy stores nothing usable: no key is sealed for it.
+            SessionKeyVault.Sealed sealed = action instanceof SenderDataChange.Refuse ? null
+                    : vault.sealUnstored(command.exportedSessionKey(), command.id());
+            return new FirstCopy(key, command, MegolmSession.firstCopyEvents(command, action,
+                    sealed == null ? null : sealed.value()), sealed, null);
+        } catch (RoomKeyRefusedException e) {
+            return new FirstCopy(key, command, null, null, e);
+        }
     }
 
     private static RoomKeyRefused refusalRecord(RoomKeyPayload payload, ReceiveSession command,

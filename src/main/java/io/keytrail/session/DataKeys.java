@@ -27,6 +27,14 @@ public interface DataKeys {
 
     void insert(Wrapped key);
 
+    /**
+     * Stores several data keys at once, in the caller's transaction (the batch write path, ADR 0022): the
+     * same rows as {@link #insert} one by one.
+     */
+    default void insertAll(List<Wrapped> keys) {
+        keys.forEach(this::insert);
+    }
+
     Optional<Wrapped> find(String dataKeyId);
 
     /** Deletes every data key of the session; returns how many there were. */

@@ -27,11 +27,29 @@ public final class JdbcDataKeys implements DataKeys {
         this.clock = clock;
     }
 
+    private static final String INSERT = "insert into keytrail_data_key "
+            + "(data_key_id, aggregate_id, sealing_key_id, wrapped_key, created_at) values (?, ?, ?, ?, ?)";
+
     @Override
     public void insert(Wrapped key) {
-        jdbc.update("insert into keytrail_data_key (data_key_id, aggregate_id, sealing_key_id, wrapped_key, created_at) "
-                + "values (?, ?, ?, ?, ?)", key.dataKeyId(), key.aggregateId(), key.sealingKeyId(), key.wrapped(),
+        jdbc.update(INSERT, key.dataKeyId(), key.aggregateId(), key.sealingKeyId(), key.wrapped(),
                 Timestamp.from(clock.instant()));
+    }
+
+    /** One JDBC batch for the data keys of a batch of new sessions (ADR 0022), not one statement each. */
+    @Override
+    public void insertAll(List<Wrapped> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate(INSERT, keys, keys.size(), (statement, key) -> {
+            statement.setString(1, key.dataKeyId());
+            statement.setString(2, key.aggregateId());
+            statement.setString(3, key.sealingKeyId());
+            statement.setString(4, key.wrapped());
+            statement.setTimestamp(5, now);
+        });
     }
 
     @Override

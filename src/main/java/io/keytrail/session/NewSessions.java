@@ -10,6 +10,8 @@ import java.util.Set;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import jakarta.persistence.EntityManager;
@@ -35,11 +37,14 @@ public class NewSessions {
     static final String AGGREGATE_TYPE = MegolmSession.class.getSimpleName();
 
     private final EventStore eventStore;
+    /** The serializer the event store writes payloads with (Axon's {@code eventSerializer} bean). */
+    private final Serializer eventSerializer;
     @PersistenceContext
     private EntityManager entityManager;
 
-    public NewSessions(EventStore eventStore) {
+    public NewSessions(EventStore eventStore, @Qualifier("eventSerializer") Serializer eventSerializer) {
         this.eventStore = eventStore;
+        this.eventSerializer = eventSerializer;
     }
 
     /** Which of these aggregates already have events (one indexed query). */
@@ -64,6 +69,13 @@ public class NewSessions {
             }
         });
         if (!messages.isEmpty()) {
+            // Serialised on every core before the append (ADR 0022): an Axon message keeps its serialised
+            // payload and metadata per serializer, and the store's entries take exactly those bytes, so the
+            // request thread no longer writes each event's evidence JSON itself. The bytes are the same.
+            messages.parallelStream().forEach(message -> {
+                message.serializePayload(eventSerializer, byte[].class);
+                message.serializeMetaData(eventSerializer, byte[].class);
+            });
             eventStore.publish(messages);
         }
     }

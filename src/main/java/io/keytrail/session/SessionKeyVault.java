@@ -58,19 +58,44 @@ public final class SessionKeyVault {
 
     /** Seals {@code secret} for session {@code aggregateId} under a new data key (stored as a side effect). */
     public String seal(String secret, String aggregateId) {
+        Sealed sealed = sealUnstored(secret, aggregateId);
+        dataKeys.insert(sealed.dataKey());
+        return sealed.value();
+    }
+
+    /**
+     * A sealed value and the wrapped data key that opens it, the key not stored yet: the batch write path
+     * (ADR 0022) seals the keys of many sessions on every core, then stores their data keys in one
+     * statement ({@link #storeDataKeys}) in the transaction that appends their events. A value whose data
+     * key is never stored can never be opened, so the caller must store them together.
+     */
+    public record Sealed(String value, DataKeys.Wrapped dataKey) {
+        @Override
+        public String toString() {
+            return "Sealed[" + dataKey + "]";
+        }
+    }
+
+    /** As {@link #seal}, without storing the data key (see {@link Sealed}); touches no store, safe on any thread. */
+    public Sealed sealUnstored(String secret, String aggregateId) {
         byte[] dataKey = new byte[32];
         random.nextBytes(dataKey);
         byte[] id = new byte[16];
         random.nextBytes(id);
         String dataKeyId = UnpaddedBase64.encode(id).replace('/', '_').replace('+', '-');
         try {
-            dataKeys.insert(new DataKeys.Wrapped(dataKeyId, aggregateId, keys.currentId(),
-                    Gcm.seal(keys.current(), dataKey, wrapAad(dataKeyId, aggregateId), random)));
-            return V2 + ":" + dataKeyId + ":" + Gcm.seal(new SecretKeySpec(dataKey, "AES"),
-                    secret.getBytes(StandardCharsets.UTF_8), aggregateId, random);
+            DataKeys.Wrapped wrapped = new DataKeys.Wrapped(dataKeyId, aggregateId, keys.currentId(),
+                    Gcm.seal(keys.current(), dataKey, wrapAad(dataKeyId, aggregateId), random));
+            return new Sealed(V2 + ":" + dataKeyId + ":" + Gcm.seal(new SecretKeySpec(dataKey, "AES"),
+                    secret.getBytes(StandardCharsets.UTF_8), aggregateId, random), wrapped);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
+    }
+
+    /** Stores the data keys of values sealed by {@link #sealUnstored}, in one statement, in the caller's transaction. */
+    public void storeDataKeys(List<Sealed> sealed) {
+        dataKeys.insertAll(sealed.stream().map(Sealed::dataKey).toList());
     }
 
     /**

@@ -22,12 +22,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.EngineSpringTest;
+import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
 import io.keytrail.directory.WriteUnits;
 import io.keytrail.matrix.fixture.DeviceSigning;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
 import io.keytrail.session.NewSessions;
+import io.keytrail.session.SessionKeyVault;
 import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionEvents.SessionDiscarded;
 import io.keytrail.session.SessionEvents.SessionReceived;
@@ -56,6 +58,8 @@ class RoomKeyBatchTest {
     WriteUnits units;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    SessionKeyVault vault;
 
     private final String room = "!batch-" + UUID.randomUUID().toString().substring(0, 8) + ":example.org";
 
@@ -197,6 +201,32 @@ class RoomKeyBatchTest {
         assertThat(outcomes.get(1).at("/result/sender_data").has("SenderUnverified")).isTrue();
         assertThat(stored(forged.sessionId())).isEmpty();
         assertThat(refusals()).isEqualTo(refusalsBefore + 1);
+        // a refused first copy seals nothing: no data key is left behind for it (ADR 0022)
+        assertThat(dataKeys(forged.sessionId())).isZero();
+        assertThat(dataKeys(fine.sessionId())).isOne();
+    }
+
+    private long dataKeys(String sessionId) {
+        return jdbc.queryForObject("select count(*) from keytrail_data_key where aggregate_id = ?", Long.class,
+                new SessionRef(room, sessionId).aggregateId());
+    }
+
+    @Test
+    void theSessionsOfABatch_storeOneDataKeyEach_inTheirUnit_andTheirKeysOpen() {
+        TestAccount ivan = knownUser("ivan", DeviceSigning.CROSS_SIGNED);
+        TestAccount jane = knownUser("jane", DeviceSigning.CROSS_SIGNED);
+        List<Key> batch = List.of(roomKey(ivan, true), roomKey(jane, true), roomKey(ivan, false), roomKey(jane, false));
+
+        List<ObjectNode> outcomes = processor.processAll(batch.stream().map(k -> (JsonNode) k.input()).toList());
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.has("result")).as(o.toString()).isTrue());
+        for (Key key : batch) {
+            String aggregateId = new SessionRef(room, key.sessionId()).aggregateId();
+            assertThat(dataKeys(key.sessionId())).as(key.sessionId()).isOne();
+            SessionReceived received = (SessionReceived) stored(key.sessionId()).get(0);
+            assertThat(ExportedSessionKey.parse(vault.open(received.sealedSessionKey(), aggregateId)).sessionId())
+                    .isEqualTo(key.sessionId());
+        }
     }
 
     private long refusals() {

@@ -50,7 +50,7 @@ class SchemaMigrationsTest {
     }
     /** The migrations after V1, as the history lists them. */
     static final List<String> AFTER_V1 = List.of("2 SQL per session data keys", "3 SQL import claims",
-            "4 SQL sequence caches");
+            "4 SQL ingest sequences", "5 SQL decrypted index cache");
 
     @Test
     void emptyH2Database_migratesToExactlyTheSchemaKeytrailMadeBeforeFlyway() throws Exception {
@@ -72,6 +72,30 @@ class SchemaMigrationsTest {
             all.addAll(AFTER_V1);
             assertThat(history(m)).containsExactlyElementsOf(all);
             assertThat(SchemaSnapshot.of(m, "PUBLIC")).contains("table keytrail_data_key");
+        }
+    }
+
+    @Test
+    void h2Sequences_cacheAThousandValues_yetStillCountUpByOne_andSessionPositionsFollowTheStoredRows()
+            throws Exception {
+        String url = "jdbc:h2:mem:v4-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            SchemaMigrations.migrate(dataSource(url, "sa", ""), null);
+
+            assertThat(single(s, "select cache from information_schema.sequences "
+                    + "where sequence_name = 'DOMAIN_EVENT_ENTRY_SEQ'")).isEqualTo(1000L);
+            assertThat(single(s, "select cache from information_schema.sequences "
+                    + "where sequence_name = 'KT_SESSION_ROW_SEQ'")).isEqualTo(1000L);
+            long first = single(s, "select next value for domain_event_entry_seq");
+            assertThat(single(s, "select next value for domain_event_entry_seq")).isEqualTo(first + 1);
+            assertThat(single(s, "select next value for kt_session_row_seq")).isEqualTo(1L);
+        }
+    }
+
+    private static long single(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getLong(1);
         }
     }
 
@@ -98,6 +122,11 @@ class SchemaMigrationsTest {
             Map<String, Integer> after = new TreeMap<>(before);
             after.put("KEYTRAIL_DATA_KEY", 0); // V2's new table: every row kept, one empty table added
             assertThat(rowCounts(c)).isEqualTo(after);
+            // V4: new session rows take positions after the adopted ones
+            try (Statement s = c.createStatement()) {
+                long last = single(s, "select max(position) from kt_session");
+                assertThat(single(s, "select next value for kt_session_row_seq")).isEqualTo(last + 1);
+            }
         }
         // The engine on the adopted store (Hibernate validates the schema): every decision it holds is
         // read back from the events and confirmed.

@@ -41,6 +41,43 @@ class SessionKeyVaultTest {
     }
 
     @Test
+    void aValueSealedUnstored_opensOnlyOnceItsDataKeyIsStored_andGcmCiphersAreReusedSafely() {
+        SessionKeyVault vault = vault(oldKey);
+        SessionKeyVault.Sealed mine = vault.sealUnstored("mine", SESSION);
+        SessionKeyVault.Sealed theirs = vault.sealUnstored("theirs", NEIGHBOUR);
+
+        assertThat(mine.value()).startsWith("v2:" + mine.dataKey().dataKeyId() + ":").doesNotContain("mine");
+        assertThat(mine.toString()).doesNotContain(mine.dataKey().wrapped());
+        assertThatThrownBy(() -> vault.open(mine.value(), SESSION))
+                .isInstanceOf(SessionKeyVault.SessionKeyUnavailableException.class);
+
+        vault.storeDataKeys(List.of(mine, theirs));
+
+        // the same thread's cipher seals, fails to open an altered value, then opens both
+        assertThatThrownBy(() -> vault.open(mine.value(), NEIGHBOUR))
+                .isInstanceOf(SessionKeyVault.SessionKeyUnavailableException.class);
+        assertThat(vault.open(mine.value(), SESSION)).isEqualTo("mine");
+        assertThat(vault.open(theirs.value(), NEIGHBOUR)).isEqualTo("theirs");
+        assertThat(vault.destroyDataKeys(SESSION)).isEqualTo(1);
+    }
+
+    @Test
+    void aRandomSourceThatRepeats_stillSealsTheSameValueTwice_asTheGoldenFixturesNeed() {
+        SecureRandom repeating = new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                Arrays.fill(bytes, (byte) 7);
+            }
+        };
+        SessionKeyVault vault = new SessionKeyVault(new SealingKeys(oldKey, List.of()), dataKeys, repeating);
+
+        String first = vault.sealV1("same", SESSION);
+
+        assertThat(vault.sealV1("same", SESSION)).isEqualTo(first);
+        assertThat(vault.open(first, SESSION)).isEqualTo("same");
+    }
+
+    @Test
     void destroyingASessionsDataKeys_makesItUnreadable_andLeavesItsNeighbourReadable() {
         SessionKeyVault vault = vault(oldKey);
         String mine = vault.seal("mine", SESSION);
