@@ -25,6 +25,7 @@ import org.springframework.boot.sql.init.dependency.AbstractBeansOfTypeDatabaseI
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
@@ -94,7 +95,15 @@ public class SchemaMigrations {
         boolean hasHistory;
         boolean hasSharedHistory;
         boolean isStore;
-        try (Connection connection = dataSource.getConnection()) {
+        Connection opened;
+        try {
+            opened = dataSource.getConnection();
+        } catch (SQLException e) {
+            // As Spring's own data access says it: a store that cannot be opened (locked, corrupt, not a
+            // database), which the tools answer with one line and exit status 2.
+            throw new CannotGetJdbcConnectionException("cannot open the store to migrate its schema", e);
+        }
+        try (Connection connection = opened) {
             vendor = vendor(connection);
             hasHistory = hasTable(connection, HISTORY);
             hasSharedHistory = hasTable(connection, SHARED_HISTORY);
