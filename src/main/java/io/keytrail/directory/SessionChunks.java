@@ -42,13 +42,6 @@ public final class SessionChunks {
         this.events = events;
     }
 
-    /** Where an item writes: its session aggregate, and the users whose data its decision reads (may be none). */
-    public interface Keys<I> {
-        String aggregateId(I item);
-
-        Collection<String> users(I item);
-    }
-
     /** Decides the items of one chunk, in order, inside its unit; returns one result per item, in order. */
     @FunctionalInterface
     public interface Decider<I, R> {
@@ -84,25 +77,32 @@ public final class SessionChunks {
     /**
      * Decides {@code items} chunk by chunk; the result of each item is at its position.
      *
+     * @param aggregateId the session aggregate an item writes to
+     * @param users       the users whose data an item's decision reads (locked for its chunk; may be none)
      * @param alone the single-item path (its own unit), for the items of a chunk that failed as a whole;
      *              it answers every item, failures included, and never throws
      * @param what  what the items are, for the log line of a fallback
      */
-    public <I, R> List<R> decideAll(List<I> items, Keys<I> keys, Decider<I, R> decider, Function<I, R> alone,
-                                    String what) {
+    public <I, R> List<R> decideAll(List<I> items, Function<I, String> aggregateId,
+                                    Function<I, Collection<String>> users, Decider<I, R> decider,
+                                    Function<I, R> alone, String what) {
+        Keys<I> keys = new Keys<>(aggregateId, users);
         List<R> results = new ArrayList<>(items.size());
         List<I> chunk = new ArrayList<>();
         Set<String> inChunk = new HashSet<>();
         for (I item : items) {
-            if (!inChunk.add(keys.aggregateId(item))) {
+            if (!inChunk.add(keys.aggregateId().apply(item))) {
                 results.addAll(decideChunk(chunk, keys, decider, alone, what));
                 chunk = new ArrayList<>();
-                inChunk = new HashSet<>(Set.of(keys.aggregateId(item)));
+                inChunk = new HashSet<>(Set.of(keys.aggregateId().apply(item)));
             }
             chunk.add(item);
         }
         results.addAll(decideChunk(chunk, keys, decider, alone, what));
         return results;
+    }
+
+    private record Keys<I>(Function<I, String> aggregateId, Function<I, Collection<String>> users) {
     }
 
     private <I, R> List<R> decideChunk(List<I> chunk, Keys<I> keys, Decider<I, R> decider, Function<I, R> alone,
@@ -111,11 +111,11 @@ public final class SessionChunks {
             return List.of();
         }
         Set<String> users = new HashSet<>();
-        chunk.forEach(item -> users.addAll(keys.users(item)));
+        chunk.forEach(item -> users.addAll(keys.users().apply(item)));
         try {
             return locks.withUsers(users, () -> {
                 Set<String> ids = new HashSet<>();
-                chunk.forEach(item -> ids.add(keys.aggregateId(item)));
+                chunk.forEach(item -> ids.add(keys.aggregateId().apply(item)));
                 Writes writes = new Writes(newSessions.existing(ids));
                 List<R> decided = decider.decide(chunk, writes);
                 newSessions.append(writes.appends);

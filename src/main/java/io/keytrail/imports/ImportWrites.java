@@ -72,6 +72,10 @@ final class ImportWrites {
 
     /** A session of an import that passed its own checks, ready to be stored. */
     sealed interface Pending permits Legacy, Authenticated {
+        String roomId();
+
+        String sessionId();
+
         String aggregateId();
 
         /** The users whose keys its decision reads (locked for its chunk). */
@@ -80,6 +84,16 @@ final class ImportWrites {
 
     /** A legacy import (design section 6): claims kept as claims. */
     record Legacy(ImportSession command) implements Pending {
+        @Override
+        public String roomId() {
+            return command.roomId();
+        }
+
+        @Override
+        public String sessionId() {
+            return command.sessionId();
+        }
+
         @Override
         public String aggregateId() {
             return command.id();
@@ -159,18 +173,6 @@ final class ImportWrites {
         return key;
     }
 
-    private static final SessionChunks.Keys<Pending> KEYS = new SessionChunks.Keys<>() {
-        @Override
-        public String aggregateId(Pending pending) {
-            return pending.aggregateId();
-        }
-
-        @Override
-        public Collection<String> users(Pending pending) {
-            return pending.users();
-        }
-    };
-
     /**
      * The outcome of every entry of a batch, in order: an entry is either an {@link ImportResult.Entry}
      * already (it failed its own checks) or a {@link Pending} session to store.
@@ -182,7 +184,7 @@ final class ImportWrites {
                 pending.add(p);
             }
         });
-        List<ImportResult.Entry> stored = chunks.decideAll(pending, KEYS, this::decideChunk, this::storeAlone,
+        List<ImportResult.Entry> stored = chunks.decideAll(pending, Pending::aggregateId, Pending::users, this::decideChunk, this::storeAlone,
                 "imported sessions");
         List<ImportResult.Entry> results = new ArrayList<>(entries.size());
         int next = 0;
@@ -291,40 +293,30 @@ final class ImportWrites {
 
     /** The single-session path, each session in its own unit: for the sessions of a chunk that failed whole. */
     private ImportResult.Entry storeAlone(Pending pending) {
-        return pending instanceof Legacy l ? importAlone(l.command()) : receiveAlone((Authenticated) pending);
-    }
-
-    private ImportResult.Entry importAlone(ImportSession cmd) {
+        DecisionEvidence[] evidence = new DecisionEvidence[1];
         try {
             // One unit per session: two nodes importing the same session at once is a lost race for one
             // of them, retried, never a failed session (ADR 0009).
-            return units.run(() -> importExisting(cmd));
+            return units.run(() -> {
+                if (pending instanceof Legacy l) {
+                    return importExisting(l.command());
+                }
+                Authenticated a = (Authenticated) pending;
+                return locks.withUser(a.owner(), () -> {
+                    evidence[0] = directory.evidenceFor(a.owner(), a.creatorKey());
+                    return receiveExisting(a, evidence[0]);
+                });
+            });
+        } catch (RoomKeyRefusedException e) {
+            // Only an authenticated entry's first copy is refused so: a trust decision like the fast lane's
+            // refusals, recorded with its evidence in a unit of its own after the refused one rolled back.
+            events.publish(refusalRecord(((Authenticated) pending).command(evidence[0]), e));
+            return new ImportResult.Failed(pending.roomId(), pending.sessionId(), e.code(), e.getMessage());
         } catch (RefusalException e) {
-            return new ImportResult.Failed(cmd.roomId(), cmd.sessionId(), e.code(), e.getMessage());
+            return new ImportResult.Failed(pending.roomId(), pending.sessionId(), e.code(), e.getMessage());
         } catch (RuntimeException e) {
             // A bug or a storage failure for this one session: report it and keep importing the others.
-            log.error("importing session {} of {} failed", cmd.sessionId(), cmd.roomId(), e);
-            return new ImportResult.Failed(cmd.roomId(), cmd.sessionId(), RefusalCode.INTERNAL_ERROR,
-                    "internal error: this session could not be stored");
-        }
-    }
-
-    private ImportResult.Entry receiveAlone(Authenticated pending) {
-        DecisionEvidence[] evidence = new DecisionEvidence[1];
-        try {
-            return units.run(() -> locks.withUser(pending.owner(), () -> {
-                evidence[0] = directory.evidenceFor(pending.owner(), pending.creatorKey());
-                return receiveExisting(pending, evidence[0]);
-            }));
-        } catch (RoomKeyRefusedException e) {
-            // A trust decision like the fast lane's refusals: recorded with its evidence, in a unit of its own
-            // after the refused one rolled back, so that the audit sees it.
-            events.publish(refusalRecord(pending.command(evidence[0]), e));
-            return new ImportResult.Failed(pending.roomId(), pending.sessionId(), e.code(), e.getMessage());
-        } catch (RefusalException e) {
-            return new ImportResult.Failed(pending.roomId(), pending.sessionId(), e.code(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("restoring session {} of {} failed", pending.sessionId(), pending.roomId(), e);
+            log.error("importing session {} of {} failed", pending.sessionId(), pending.roomId(), e);
             return new ImportResult.Failed(pending.roomId(), pending.sessionId(), RefusalCode.INTERNAL_ERROR,
                     "internal error: this session could not be stored");
         }

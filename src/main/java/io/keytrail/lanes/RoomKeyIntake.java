@@ -10,7 +10,6 @@ import io.keytrail.trust.SenderData;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -149,25 +148,14 @@ public class RoomKeyIntake {
                 results[i] = Received.failed((RuntimeException) checked[i]);
             }
         }
-        List<Received> decided = chunks.decideAll(valid, CHUNK_KEYS, this::decideChunk, this::receiveAlone,
+        List<Received> decided = chunks.decideAll(valid, Checked::aggregateId, key -> List.of(key.payload().sender()),
+                this::decideChunk, this::receiveAlone,
                 "room keys");
         for (int i = 0; i < valid.size(); i++) {
             results[valid.get(i).index()] = decided.get(i);
         }
         return Arrays.asList(results);
     }
-
-    private static final SessionChunks.Keys<Checked> CHUNK_KEYS = new SessionChunks.Keys<>() {
-        @Override
-        public String aggregateId(Checked key) {
-            return key.aggregateId();
-        }
-
-        @Override
-        public Collection<String> users(Checked key) {
-            return List.of(key.payload().sender());
-        }
-    };
 
     private Received receiveAlone(Checked key) {
         try {
