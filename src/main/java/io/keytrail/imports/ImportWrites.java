@@ -197,17 +197,19 @@ final class ImportWrites {
     /** Inside the chunk's unit, with every claimed owner and backup owner locked. */
     private List<ImportResult.Entry> decideChunk(List<Pending> chunk, SessionChunks.Writes writes) {
         ChunkReads reads = new ChunkReads();
+        SessionKeyVault.Batch sealing = vault.batch();
         List<ImportResult.Entry> results = new ArrayList<>(chunk.size());
         for (Pending p : chunk) {
             boolean exists = writes.exists(p.aggregateId());
             if (p instanceof Legacy l) {
-                results.add(exists ? importExisting(l.command()) : importNew(l, writes, reads));
+                results.add(exists ? importExisting(l.command()) : importNew(l, writes, reads, sealing));
             } else {
                 Authenticated a = (Authenticated) p;
                 results.add(exists ? receiveExisting(a, directory.evidenceFor(a.owner(), a.creatorKey()))
-                        : receiveNew(a, writes));
+                        : receiveNew(a, writes, sealing));
             }
         }
+        sealing.store();
         return results;
     }
 
@@ -231,10 +233,11 @@ final class ImportWrites {
      * A session with no history: the event its aggregate would apply, then the re-decision its aggregate
      * would make at once when the import's claim names one of its owner's stored devices ({@link #decideFromClaim}).
      */
-    private ImportResult.Entry importNew(Legacy pending, SessionChunks.Writes writes, ChunkReads reads) {
+    private ImportResult.Entry importNew(Legacy pending, SessionChunks.Writes writes, ChunkReads reads,
+                                         SessionKeyVault.Batch sealing) {
         ImportSession cmd = pending.command();
         List<Object> created = new ArrayList<>();
-        created.add(MegolmSession.importedEvent(cmd, vault.seal(cmd.exportedSessionKey(), cmd.id())));
+        created.add(MegolmSession.importedEvent(cmd, sealing.seal(cmd.exportedSessionKey(), cmd.id())));
         String owner = pending.claimOwner();
         if (owner != null && reads.holdsDevice(owner, cmd.claimedSenderKey())) {
             created.addAll(MegolmSession.redecisionEvents(SessionState.of(created), new RedecideSenderData(cmd.id(),
@@ -246,12 +249,13 @@ final class ImportWrites {
     }
 
     /** An authenticated entry with no history: decided as its aggregate decides a first copy. */
-    private ImportResult.Entry receiveNew(Authenticated pending, SessionChunks.Writes writes) {
+    private ImportResult.Entry receiveNew(Authenticated pending, SessionChunks.Writes writes,
+                                          SessionKeyVault.Batch sealing) {
         ReceiveSession cmd = pending.command(directory.evidenceFor(pending.owner(), pending.creatorKey()));
         List<Object> created;
         try {
             created = MegolmSession.firstCopyEvents(cmd, SenderDataChange.onReceipt(null, MegolmSession.decisionOf(cmd)),
-                    vault.seal(cmd.exportedSessionKey(), cmd.id()));
+                    sealing.seal(cmd.exportedSessionKey(), cmd.id()));
         } catch (RoomKeyRefusedException e) {
             writes.record(refusalRecord(cmd, e));
             return new ImportResult.Failed(cmd.roomId(), cmd.sessionId(), e.code(), e.getMessage());

@@ -171,6 +171,7 @@ public class RoomKeyIntake {
         chunk.stream().filter(key -> !writes.exists(key.aggregateId())).forEach(key -> senderKeys
                 .computeIfAbsent(key.payload().sender(), u -> new HashSet<>()).add(key.olmKey().toBase64()));
         Map<String, ParsedEvidence> evidence = directory.parsedEvidenceFor(senderKeys);
+        SessionKeyVault.Batch sealing = vault.batch();
         List<Received> results = new ArrayList<>();
         for (Checked key : chunk) {
             RoomKeyPayload payload = key.payload();
@@ -190,7 +191,7 @@ public class RoomKeyIntake {
             List<Object> created;
             try {
                 created = MegolmSession.firstCopyEvents(command, SenderDataChange.onReceipt(null, decision),
-                        vault.seal(command.exportedSessionKey(), command.id()));
+                        sealing.seal(command.exportedSessionKey(), command.id()));
             } catch (RoomKeyRefusedException e) {
                 writes.record(refusalRecord(payload, command, e));
                 results.add(Received.failed(new RefusalException(e.code(), e.getMessage())));
@@ -202,6 +203,7 @@ public class RoomKeyIntake {
                     ? Received.failed(discardedOnArrival())
                     : Received.of(new SessionView(state.roomId(), state.sessionId(), state.senderData(), false, false)));
         }
+        sealing.store();
         return results;
     }
 

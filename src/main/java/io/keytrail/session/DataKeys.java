@@ -27,6 +27,11 @@ public interface DataKeys {
 
     void insert(Wrapped key);
 
+    /** Inserts several data keys at once (the batch write path seals a chunk's sessions, then stores their keys). */
+    default void insertAll(List<Wrapped> keys) {
+        keys.forEach(this::insert);
+    }
+
     Optional<Wrapped> find(String dataKeyId);
 
     /** Deletes every data key of the session; returns how many there were. */

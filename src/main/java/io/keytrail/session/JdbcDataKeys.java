@@ -27,11 +27,25 @@ public final class JdbcDataKeys implements DataKeys {
         this.clock = clock;
     }
 
+    private static final String INSERT = "insert into keytrail_data_key (data_key_id, aggregate_id, sealing_key_id, "
+            + "wrapped_key, created_at) values (?, ?, ?, ?, ?)";
+
     @Override
     public void insert(Wrapped key) {
-        jdbc.update("insert into keytrail_data_key (data_key_id, aggregate_id, sealing_key_id, wrapped_key, created_at) "
-                + "values (?, ?, ?, ?, ?)", key.dataKeyId(), key.aggregateId(), key.sealingKeyId(), key.wrapped(),
-                Timestamp.from(clock.instant()));
+        jdbc.update(INSERT, row(key));
+    }
+
+    /** One JDBC batch: a chunk of new sessions costs one round of statements, not one per session. */
+    @Override
+    public void insertAll(List<Wrapped> keys) {
+        if (!keys.isEmpty()) {
+            jdbc.batchUpdate(INSERT, keys.stream().map(this::row).toList());
+        }
+    }
+
+    private Object[] row(Wrapped key) {
+        return new Object[] {key.dataKeyId(), key.aggregateId(), key.sealingKeyId(), key.wrapped(),
+                Timestamp.from(clock.instant())};
     }
 
     @Override

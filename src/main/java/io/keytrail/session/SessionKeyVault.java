@@ -2,9 +2,11 @@ package io.keytrail.session;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -58,13 +60,43 @@ public final class SessionKeyVault {
 
     /** Seals {@code secret} for session {@code aggregateId} under a new data key (stored as a side effect). */
     public String seal(String secret, String aggregateId) {
+        return seal(secret, aggregateId, dataKeys::insert);
+    }
+
+    /**
+     * Seals for a batch of new sessions (ADR 0020): each value is sealed at once, its data key is stored
+     * by {@link Batch#store}, in the same unit of work and before the events that name it commit.
+     */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** Values sealed for one chunk of new sessions, whose data keys are stored together. */
+    public final class Batch {
+        private final List<DataKeys.Wrapped> pending = new ArrayList<>();
+
+        private Batch() {
+        }
+
+        public String seal(String secret, String aggregateId) {
+            return SessionKeyVault.this.seal(secret, aggregateId, pending::add);
+        }
+
+        /** Stores the data keys of the values sealed since the last call, in one call to the store. */
+        public void store() {
+            dataKeys.insertAll(List.copyOf(pending));
+            pending.clear();
+        }
+    }
+
+    private String seal(String secret, String aggregateId, Consumer<DataKeys.Wrapped> storeDataKey) {
         byte[] dataKey = new byte[32];
         random.nextBytes(dataKey);
         byte[] id = new byte[16];
         random.nextBytes(id);
         String dataKeyId = UnpaddedBase64.encode(id).replace('/', '_').replace('+', '-');
         try {
-            dataKeys.insert(new DataKeys.Wrapped(dataKeyId, aggregateId, keys.currentId(),
+            storeDataKey.accept(new DataKeys.Wrapped(dataKeyId, aggregateId, keys.currentId(),
                     Gcm.seal(keys.current(), dataKey, wrapAad(dataKeyId, aggregateId), random)));
             return V2 + ":" + dataKeyId + ":" + Gcm.seal(new SecretKeySpec(dataKey, "AES"),
                     secret.getBytes(StandardCharsets.UTF_8), aggregateId, random);
