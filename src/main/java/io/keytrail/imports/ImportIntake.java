@@ -1,6 +1,5 @@
 package io.keytrail.imports;
 
-import io.keytrail.directory.SessionViews;
 import io.keytrail.errors.RefusalCode;
 import io.keytrail.errors.RefusalException;
 import io.keytrail.session.Commands;
@@ -30,33 +29,27 @@ import io.keytrail.crypto.backup.BackupDecryptionKey;
 import io.keytrail.crypto.backup.InvalidBackupKeyException;
 import io.keytrail.crypto.export.KeyExportException;
 import io.keytrail.crypto.export.KeyExportFile;
-import io.keytrail.crypto.megolm.ExportedSessionKey;
 import io.keytrail.directory.Directory;
 import io.keytrail.directory.WriteUnits;
 import io.keytrail.matrix.ExportedRoomKey;
 import io.keytrail.matrix.ForwardedRoomKeyPayload;
 import io.keytrail.matrix.OwnDevice;
 import io.keytrail.matrix.PayloadRejectedException;
-import io.keytrail.session.DecisionEvidence;
-import io.keytrail.session.ReceiveOutcome;
-import io.keytrail.session.SessionEvents.RoomKeyRefused;
-import io.keytrail.session.SessionCommands.ImportSession;
-import io.keytrail.session.SessionRef;
-import io.keytrail.session.Trigger;
-import io.keytrail.session.SessionCommands.RedecideSenderData;
 import io.keytrail.session.BackupMacCheck;
 import io.keytrail.session.ImportClaim;
-import io.keytrail.session.RoomKeyRefusedException;
-import io.keytrail.session.SessionCommands.ReceiveSession;
+import io.keytrail.directory.SessionChunks;
 import io.keytrail.directory.UserLocks;
+import io.keytrail.session.NewSessions;
+import io.keytrail.session.SessionKeyVault;
 import io.keytrail.crypto.backup.BackupMac2;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Imports (design section 6): key export files, their decrypted JSON, key backups and forwarded room
- * keys. Nothing in them proves who created a session, so every session goes to its aggregate as an
- * {@link ImportSession} (legacy, claims kept as claims), which merges it into a copy we hold without
- * ever lowering its trust.
+ * keys. Nothing in them proves who created a session, so every session is imported as a legacy session
+ * (claims kept as claims); a copy we hold already is merged by its aggregate without ever lowering its
+ * trust. The sessions of a batch are stored together, a chunk per unit of work ({@link ImportWrites},
+ * ADR 0020).
  *
  * <p>Problems with the whole input (wrong passphrase, not an export file, wrong backup key) are an
  * {@link RefusalException}; problems with one session are a {@link ImportResult.Failed} entry and never
@@ -67,25 +60,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Component
 public class ImportIntake {
     static final int BATCH = 500;
-    private static final int MAX_ROOM_ID_LENGTH = 255;
     private static final Logger log = LoggerFactory.getLogger(ImportIntake.class);
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private final Commands commands;
     private final Directory directory;
-    private final WriteUnits units;
-
-    private final UserLocks locks;
-    private final EventGateway events;
+    private final ImportWrites writes;
 
     public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units, UserLocks locks,
-                        EventGateway events) {
-        this.commands = new Commands(gateway);
+                        EventGateway events, NewSessions newSessions, SessionKeyVault vault) {
         this.directory = directory;
-        this.units = units;
-        this.locks = locks;
-        this.events = events;
+        this.writes = new ImportWrites(new Commands(gateway), directory, units, locks,
+                new SessionChunks(locks, newSessions, events), vault, events);
     }
 
     /** {@code import_room_keys}: the decrypted JSON array of a key export. */
@@ -184,15 +170,17 @@ public class ImportIntake {
         backup.requireKeyOpens(key);
         Run run = new Run(ImportSource.KEY_BACKUP, backup.sessionCount(), progress);
         for (JsonNode batch : backup) {
+            List<Object> entries = new ArrayList<>();
             for (KeyBackupRestore.Result result : KeyBackupRestore.restore(batch, key)) {
                 if (result instanceof KeyBackupRestore.Restored restored) {
-                    run.add(restoreOne(run.source, restored));
+                    entries.add(restoreOne(run.source, restored));
                 } else {
                     KeyBackupRestore.Failed failed = (KeyBackupRestore.Failed) result;
-                    run.add(new ImportResult.Failed(failed.roomId(), failed.sessionId().orElse(null),
+                    entries.add(new ImportResult.Failed(failed.roomId(), failed.sessionId().orElse(null),
                             BackupBatches.codeOf(failed.failure()), failed.message()));
                 }
             }
+            run.addAll(writes.store(entries));
             run.batchDone();
         }
         return run.finish();
@@ -204,7 +192,7 @@ public class ImportIntake {
      * so it is decided like a room key over Olm. Otherwise it is a legacy import, as before; a {@code mac2}
      * that does not verify is recorded with it and reported in the result.
      */
-    private ImportResult.Entry restoreOne(ImportSource source, KeyBackupRestore.Restored restored) {
+    private Object restoreOne(ImportSource source, KeyBackupRestore.Restored restored) {
         ExportedRoomKey k = restored.key();
         ObjectNode raw = k.raw();
         ImportClaim claim = SenderClaims.read(raw);
@@ -220,64 +208,13 @@ public class ImportIntake {
         String owner = claim == null ? null : claim.userId();
         if (mac == BackupMacCheck.MSC4048_MAC2_VALID && BackupMac2.claimsAuthenticated(raw) && owner != null
                 && k.senderClaimedEd25519().isPresent() && k.forwardingCurve25519KeyChain().isEmpty()) {
-            return receiveAuthenticated(k, owner, claim);
+            return ImportWrites.authenticated(k.roomId(), k.sessionId(), owner, k.senderKey().toBase64(),
+                    k.senderClaimedEd25519().orElseThrow().toBase64(), k.sharedHistory(), k.sessionKey(), claim);
         }
-        return importOne(source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
+        return ImportWrites.legacy(source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
                 k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
                 k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
                 k.sharedHistory(), k.sessionKey(), claim, mac);
-    }
-
-    /** A backup entry with a valid {@code mac2}: decided from local evidence, as the fast lane decides. */
-    private ImportResult.Entry receiveAuthenticated(ExportedRoomKey k, String owner, ImportClaim claim) {
-        String roomId = k.roomId();
-        String sessionId = k.sessionId();
-        if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_INPUT,
-                    "room_id must be a Matrix room id (starting with '!', at most 255 characters)");
-        }
-        ExportedSessionKey key;
-        try {
-            key = ExportedSessionKey.parse(k.sessionKey());
-        } catch (CryptoInputException e) {
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY,
-                    "session_key: " + e.getMessage());
-        }
-        if (!key.sessionId().equals(sessionId)) {
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY, "session_id "
-                    + sessionId + " is not the signing key inside session_key (" + key.sessionId() + ")");
-        }
-        String creatorKey = k.senderKey().toBase64();
-        String ed25519 = k.senderClaimedEd25519().orElseThrow().toBase64();
-        SessionRef ref = new SessionRef(roomId, sessionId);
-        DecisionEvidence[] evidence = new DecisionEvidence[1];
-        try {
-            return units.run(() -> locks.withUser(owner, () -> {
-                evidence[0] = directory.evidenceFor(owner, creatorKey);
-                ReceiveOutcome outcome = commands.send(new ReceiveSession(ref.aggregateId(), roomId, sessionId, owner,
-                        creatorKey, ed25519, k.sharedHistory(), key.index(), key.toBase64(), null,
-                        evidence[0], BackupMacCheck.MSC4048_MAC2_VALID));
-                if (outcome != null && outcome.refused()) {
-                    return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
-                }
-                return directory.session(roomId, sessionId)
-                        .<ImportResult.Entry>map(row -> new ImportResult.Imported(roomId, sessionId,
-                                SessionViews.of(row).senderData(), claim, BackupMacCheck.MSC4048_MAC2_VALID))
-                        .orElseThrow(() -> new IllegalStateException("no directory row after a restore"));
-            }));
-        } catch (RoomKeyRefusedException e) {
-            // A trust decision like the fast lane's refusals: recorded with its evidence, in a unit of its own
-            // after the refused one rolled back, so that the audit sees it.
-            events.publish(new RoomKeyRefused(roomId, sessionId, owner, creatorKey, e.code(), e.getMessage(),
-                    evidence[0]));
-            return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
-        } catch (RefusalException e) {
-            return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("restoring session {} of {} failed", sessionId, roomId, e);
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INTERNAL_ERROR,
-                    "internal error: this session could not be stored");
-        }
     }
 
     /**
@@ -307,9 +244,9 @@ public class ImportIntake {
         payload.forwardingChain().forEach(k -> chain.add(k.toBase64()));
         chain.add(payload.forwarderCurve25519().toBase64());
         Run run = new Run(ImportSource.FORWARDED, 1, ImportProgress.NONE);
-        run.add(importOne(run.source, payload.roomId(), payload.sessionId(), payload.claimedSenderKey().toBase64(),
-                payload.claimedSenderEd25519().toBase64(), chain, payload.sharedHistory(), payload.sessionKey(),
-                null, null));
+        run.addAll(writes.store(List.of(ImportWrites.legacy(run.source, payload.roomId(), payload.sessionId(),
+                payload.claimedSenderKey().toBase64(), payload.claimedSenderEd25519().toBase64(), chain,
+                payload.sharedHistory(), payload.sessionKey(), null, null))));
         return run.finish();
     }
 
@@ -318,90 +255,25 @@ public class ImportIntake {
         if (batch.isEmpty()) {
             return;
         }
+        List<Object> entries = new ArrayList<>(batch.size());
         for (ExportedRoomKey.ArrayEntry entry : ExportedRoomKey.parseArray(batch)) {
             int index = start + entry.index();
             if (entry instanceof ExportedRoomKey.Parsed parsed) {
                 ExportedRoomKey k = parsed.key();
-                run.add(importOne(run.source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
+                entries.add(ImportWrites.legacy(run.source, k.roomId(), k.sessionId(), k.senderKey().toBase64(),
                         k.senderClaimedEd25519().map(e -> e.toBase64()).orElse(null),
                         k.forwardingCurve25519KeyChain().stream().map(Curve25519PublicKey::toBase64).toList(),
                         k.sharedHistory(), k.sessionKey(), SenderClaims.read(k.raw()), null));
             } else {
                 ExportedRoomKey.Rejected rejected = (ExportedRoomKey.Rejected) entry;
                 JsonNode room = batch.get(entry.index()).path("room_id");
-                run.add(new ImportResult.Failed(room.isTextual() ? room.textValue() : null,
+                entries.add(new ImportResult.Failed(room.isTextual() ? room.textValue() : null,
                         rejected.sessionId().orElse(null), RefusalCode.INVALID_INPUT,
                         "room key " + index + " (counting from 0): " + rejected.reason()));
             }
         }
+        run.addAll(writes.store(entries));
         run.batchDone();
-    }
-
-    /** One session: its key must be a v1 export whose signing key is the session id; then the aggregate merges. */
-    private ImportResult.Entry importOne(ImportSource source, String roomId, String sessionId, String claimedSenderKey,
-                             String claimedEd25519, List<String> chain, boolean sharedHistory, String sessionKey,
-                             ImportClaim claim, BackupMacCheck backupMac) {
-        if (!roomId.startsWith("!") || roomId.length() > MAX_ROOM_ID_LENGTH) {
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_INPUT,
-                    "room_id must be a Matrix room id (starting with '!', at most 255 characters)");
-        }
-        ExportedSessionKey key;
-        try {
-            key = ExportedSessionKey.parse(sessionKey);
-        } catch (CryptoInputException e) {
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY,
-                    "session_key: " + e.getMessage());
-        }
-        if (!key.sessionId().equals(sessionId)) {
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INVALID_SESSION_KEY, "session_id "
-                    + sessionId + " is not the signing key inside session_key (" + key.sessionId() + ")");
-        }
-        SessionRef ref = new SessionRef(roomId, sessionId);
-        try {
-            // One unit per session: two nodes importing the same session at once is a lost race for one
-            // of them, retried, never a failed session (ADR 0009).
-            return units.run(() -> {
-                ReceiveOutcome outcome = commands.send(new ImportSession(ref.aggregateId(), roomId, sessionId,
-                        source, claimedSenderKey, claimedEd25519, chain, sharedHistory, key.index(), key.toBase64(),
-                        claim, backupMac));
-                if (outcome != null && outcome.refused()) {
-                    return new ImportResult.Failed(roomId, sessionId, outcome.refusedCode(), outcome.detail());
-                }
-                decideFromClaim(ref, claim, claimedSenderKey);
-                return directory.session(roomId, sessionId)
-                        .<ImportResult.Entry>map(row -> new ImportResult.Imported(roomId, sessionId,
-                                SessionViews.of(row).senderData(), claim, backupMac))
-                        .orElseThrow(() -> new IllegalStateException("no directory row after an import"));
-            });
-        } catch (RefusalException e) {
-            return new ImportResult.Failed(roomId, sessionId, e.code(), e.getMessage());
-        } catch (RuntimeException e) {
-            // A bug or a storage failure for this one session: report it and keep importing the others.
-            log.error("importing session {} of {} failed", sessionId, roomId, e);
-            return new ImportResult.Failed(roomId, sessionId, RefusalCode.INTERNAL_ERROR,
-                    "internal error: this session could not be stored");
-        }
-    }
-
-    /**
-     * An import whose claim names its owner is compared at once with that owner's stored devices, as a
-     * room key is decided from local knowledge on arrival; the background fetches the owner's keys later
-     * ({@code KeysQuerySaga}) for what is not stored yet. Only for the session the import created.
-     */
-    private void decideFromClaim(SessionRef ref, ImportClaim claim, String claimedSenderKey) {
-        if (claim == null || claim.userId() == null || claimedSenderKey == null) {
-            return;
-        }
-        String owner = claim.userId();
-        locks.withUser(owner, () -> {
-            directory.session(ref.roomId(), ref.sessionId())
-                    .filter(row -> row.isImported() && owner.equals(row.getClaimedSender()) && !row.isDiscarded())
-                    .filter(row -> directory.devicesOf(owner).stream()
-                            .anyMatch(d -> claimedSenderKey.equals(d.getCurve25519())))
-                    .ifPresent(row -> commands.send(new RedecideSenderData(row.getAggregateId(),
-                            directory.evidenceFor(owner, claimedSenderKey), Trigger.IMPORT_CLAIM)));
-            return null;
-        });
     }
 
     /** One import in progress: results, progress reports and the throughput log line. */
@@ -425,6 +297,10 @@ public class ImportIntake {
             } else if (outcome instanceof ImportResult.Failed f) {
                 failed.add(f);
             }
+        }
+
+        void addAll(List<ImportResult.Entry> outcomes) {
+            outcomes.forEach(this::add);
         }
 
         void batchDone() {

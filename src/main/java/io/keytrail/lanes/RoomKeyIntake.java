@@ -12,15 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.gateway.EventGateway;
@@ -45,6 +42,7 @@ import io.keytrail.session.SessionCommands.ReceiveSession;
 import io.keytrail.session.SessionEvents.RoomKeyRefused;
 import io.keytrail.session.SessionRef;
 import io.keytrail.directory.ParsedEvidence;
+import io.keytrail.directory.SessionChunks;
 import io.keytrail.session.MegolmSession;
 import io.keytrail.session.NewSessions;
 import io.keytrail.session.SessionKeyVault;
@@ -59,12 +57,11 @@ import io.keytrail.trust.SenderDataFinder;
  */
 @Component
 public class RoomKeyIntake {
-    private static final Logger log = LoggerFactory.getLogger(RoomKeyIntake.class);
     private final EventGateway events;
     private final Directory directory;
     private final UserLocks locks;
     private final Commands dispatch;
-    private final NewSessions newSessions;
+    private final SessionChunks chunks;
     private final SessionKeyVault vault;
 
     public RoomKeyIntake(CommandGateway commands, EventGateway events, Directory directory, UserLocks locks,
@@ -73,7 +70,7 @@ public class RoomKeyIntake {
         this.directory = directory;
         this.locks = locks;
         this.dispatch = new Commands(commands);
-        this.newSessions = newSessions;
+        this.chunks = new SessionChunks(locks, newSessions, events);
         this.vault = vault;
     }
 
@@ -143,98 +140,73 @@ public class RoomKeyIntake {
                 return e;
             }
         }).toArray();
-        List<Checked> chunk = new ArrayList<>();
-        Set<String> inChunk = new HashSet<>();
+        List<Checked> valid = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            if (!(checked[i] instanceof Checked key)) {
+            if (checked[i] instanceof Checked key) {
+                valid.add(key);
+            } else {
                 results[i] = Received.failed((RuntimeException) checked[i]);
-                continue;
             }
-            if (!inChunk.add(key.aggregateId())) {
-                receiveChunk(chunk, results);
-                chunk = new ArrayList<>();
-                inChunk = new HashSet<>(Set.of(key.aggregateId()));
-            }
-            chunk.add(key);
         }
-        receiveChunk(chunk, results);
+        List<Received> decided = chunks.decideAll(valid, Checked::aggregateId, key -> List.of(key.payload().sender()),
+                this::decideChunk, this::receiveAlone,
+                "room keys");
+        for (int i = 0; i < valid.size(); i++) {
+            results[valid.get(i).index()] = decided.get(i);
+        }
         return Arrays.asList(results);
     }
 
-    private void receiveChunk(List<Checked> chunk, Received[] results) {
-        if (chunk.isEmpty()) {
-            return;
-        }
-        Set<String> senders = new HashSet<>();
-        chunk.forEach(key -> senders.add(key.payload().sender()));
-        Map<Integer, Received> decided;
+    private Received receiveAlone(Checked key) {
         try {
-            decided = locks.withUsers(senders, () -> decideChunk(chunk));
-        } catch (RuntimeException e) {
-            log.warn("a batch of {} room keys failed as a whole ({}); receiving them one by one", chunk.size(),
-                    e.toString());
-            for (Checked key : chunk) {
-                try {
-                    results[key.index()] = Received.of(receiveChecked(key));
-                } catch (RuntimeException failure) {
-                    results[key.index()] = Received.failed(failure);
-                }
-            }
-            return;
+            return Received.of(receiveChecked(key));
+        } catch (RuntimeException failure) {
+            return Received.failed(failure);
         }
-        decided.forEach((index, received) -> results[index] = received);
     }
 
-    /** Inside the batch's unit, with every sender locked. */
-    private Map<Integer, Received> decideChunk(List<Checked> chunk) {
-        Set<String> ids = new HashSet<>();
-        chunk.forEach(key -> ids.add(key.aggregateId()));
-        Set<String> existing = newSessions.existing(ids);
+    /** Inside the chunk's unit, with every sender locked. */
+    private List<Received> decideChunk(List<Checked> chunk, SessionChunks.Writes writes) {
         Map<String, Set<String>> senderKeys = new HashMap<>();
-        chunk.stream().filter(key -> !existing.contains(key.aggregateId())).forEach(key -> senderKeys
+        chunk.stream().filter(key -> !writes.exists(key.aggregateId())).forEach(key -> senderKeys
                 .computeIfAbsent(key.payload().sender(), u -> new HashSet<>()).add(key.olmKey().toBase64()));
         Map<String, ParsedEvidence> evidence = directory.parsedEvidenceFor(senderKeys);
         // The first copies are decided, their events built and their keys sealed on every core (ADR 0022):
         // each depends only on its own key and the evidence read above under the senders' locks, never
         // on another key of the run (a run holds each session once), and touches no store.
-        List<Checked> fresh = chunk.stream().filter(key -> !existing.contains(key.aggregateId())).toList();
-        List<FirstCopy> firstCopies = fresh.parallelStream().map(key -> firstCopy(key, evidence)).toList();
+        List<Checked> fresh = chunk.stream().filter(key -> !writes.exists(key.aggregateId())).toList();
         Map<Integer, FirstCopy> firstCopyOf = new HashMap<>();
-        firstCopies.forEach(copy -> firstCopyOf.put(copy.key().index(), copy));
-        Map<String, List<Object>> appends = new LinkedHashMap<>();
+        fresh.parallelStream().map(key -> firstCopy(key, evidence)).toList()
+                .forEach(copy -> firstCopyOf.put(copy.key().index(), copy));
         List<SessionKeyVault.Sealed> sealed = new ArrayList<>();
-        List<RoomKeyRefused> refusals = new ArrayList<>();
-        Map<Integer, Received> results = new HashMap<>();
+        List<Received> results = new ArrayList<>();
         for (Checked key : chunk) {
             RoomKeyPayload payload = key.payload();
-            if (existing.contains(key.aggregateId())) {
+            if (writes.exists(key.aggregateId())) {
                 try {
-                    results.put(key.index(), Received.of(decide(payload, key.session(), key.olmKey())));
+                    results.add(Received.of(decide(payload, key.session(), key.olmKey())));
                 } catch (RefusalException e) {
-                    results.put(key.index(), Received.failed(e));
+                    results.add(Received.failed(e));
                 }
                 continue;
             }
             FirstCopy copy = firstCopyOf.get(key.index());
             if (copy.refused() != null) {
-                refusals.add(refusalRecord(payload, copy.command(), copy.refused()));
-                results.put(key.index(), Received.failed(new RefusalException(copy.refused().code(),
-                        copy.refused().getMessage())));
+                writes.record(refusalRecord(payload, copy.command(), copy.refused()));
+                results.add(Received.failed(new RefusalException(copy.refused().code(), copy.refused().getMessage())));
                 continue;
             }
-            appends.put(key.aggregateId(), copy.events());
-            sealed.add(copy.sealed());
+            writes.append(key.aggregateId(), copy.events());
+            if (copy.sealed() != null) {
+                sealed.add(copy.sealed());
+            }
             SessionState state = SessionState.of(copy.events());
-            results.put(key.index(), state.discarded()
+            results.add(state.discarded()
                     ? Received.failed(discardedOnArrival())
                     : Received.of(new SessionView(state.roomId(), state.sessionId(), state.senderData(), false, false)));
         }
-        // The data keys and the events that name them are stored in this one transaction, or neither is.
+        // The data keys and the events that name them are stored in this one unit of work, or neither is.
         vault.storeDataKeys(sealed);
-        newSessions.append(appends);
-        if (!refusals.isEmpty()) {
-            events.publish(new ArrayList<Object>(refusals));
-        }
         return results;
     }
 

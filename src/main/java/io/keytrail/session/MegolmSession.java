@@ -68,13 +68,18 @@ public class MegolmSession {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ReceiveOutcome handle(ReceiveSession cmd, SessionKeyVault vault) {
-        Decision decision = SenderDataFinder.decide(
-                cmd.evidence().toEvidence(cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(), false));
+        Decision decision = decisionOf(cmd);
         if (!state.exists()) {
             receiveFirstCopy(cmd, SenderDataChange.onReceipt(null, decision), vault);
             return ReceiveOutcome.ACCEPTED;
         }
         return receiveAnotherCopy(cmd, decision, vault);
+    }
+
+    /** The decision on the creator of a received copy, from the evidence the command carries. */
+    public static Decision decisionOf(ReceiveSession cmd) {
+        return SenderDataFinder.decide(
+                cmd.evidence().toEvidence(cmd.sender(), cmd.senderKey(), cmd.claimedEd25519(), false));
     }
 
     private void receiveFirstCopy(ReceiveSession cmd, SenderDataChange.Action action, SessionKeyVault vault) {
@@ -188,14 +193,7 @@ public class MegolmSession {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ReceiveOutcome handle(ImportSession cmd, SessionKeyVault vault) {
         if (!state.exists()) {
-            ImportClaim claim = cmd.claim();
-            SessionImported imported = new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(),
-                    cmd.claimedSenderKey(), cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(),
-                    vault.seal(cmd.exportedSessionKey(), cmd.id()), SenderData.legacy(), Rule.IMPORTED,
-                    claim == null ? null : claim.userId(), claim == null ? null : claim.senderData(),
-                    cmd.backupMac());
-            apply(imported);
-            KeysWanted.after(imported).ifPresent(AggregateLifecycle::apply);
+            importEvents(cmd, vault.seal(cmd.exportedSessionKey(), cmd.id())).forEach(AggregateLifecycle::apply);
             return ReceiveOutcome.ACCEPTED;
         }
         if (state.forgotten()) {
@@ -224,6 +222,28 @@ public class MegolmSession {
         return ReceiveOutcome.ACCEPTED;
     }
 
+    /**
+     * The events that an imported first copy of a session creates (legacy, claims kept as claims), then
+     * {@link SenderKeysWanted} when its claim names an owner to ask the homeserver about (ADR 0019): what
+     * this aggregate applies when it has no history, and what the imports' batch path ({@link NewSessions},
+     * ADR 0020) appends for a session that has none.
+     *
+     * @param sealed the session key sealed for this aggregate ({@link SessionKeyVault#seal})
+     */
+    public static List<Object> importEvents(ImportSession cmd, String sealed) {
+        SessionImported imported = importedEvent(cmd, sealed);
+        return KeysWanted.after(imported).<List<Object>>map(wanted -> List.of(imported, wanted))
+                .orElse(List.of(imported));
+    }
+
+    private static SessionImported importedEvent(ImportSession cmd, String sealed) {
+        ImportClaim claim = cmd.claim();
+        return new SessionImported(cmd.roomId(), cmd.sessionId(), cmd.source(), cmd.claimedSenderKey(),
+                cmd.claimedEd25519(), cmd.forwardingChain(), cmd.sharedHistory(), cmd.firstKnownIndex(), sealed,
+                SenderData.legacy(), Rule.IMPORTED, claim == null ? null : claim.userId(),
+                claim == null ? null : claim.senderData(), cmd.backupMac());
+    }
+
     private ReceiveOutcome refuseImport(ImportSession cmd, RefusalCode code, String detail) {
         apply(new SessionCopyRefused(state.roomId(), state.sessionId(), code,
                 detail + " (source " + cmd.source() + ")", null,
@@ -245,19 +265,30 @@ public class MegolmSession {
 
     @CommandHandler
     public void handle(RedecideSenderData cmd) {
+        redecisionEvents(state, cmd).forEach(AggregateLifecycle::apply);
+    }
+
+    /**
+     * What a re-decision of a session in {@code state} records (nothing, a change, or a discard): what this
+     * aggregate applies, and what the imports' batch path appends after the first event of a session it
+     * creates, when the import's claim names a device we hold (ADR 0020).
+     */
+    public static List<Object> redecisionEvents(SessionState state, RedecideSenderData cmd) {
         if (state.discarded()) {
-            return;
+            return List.of();
         }
         DecisionEvidence evidence = cmd.evidence().withSenderDeviceKeys(state.senderDeviceKeys());
         Decision decision = SenderDataFinder.decide(evidence.toEvidence(state.decisionUser(), state.senderKey(),
                 state.claimedEd25519(), state.imported()));
         SenderDataChange.Action action = SenderDataChange.onRedecision(state.senderData(), decision);
         if (action instanceof SenderDataChange.Record r) {
-            apply(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), r.senderData(),
+            return List.of(new SenderDataChanged(state.roomId(), state.sessionId(), state.senderData(), r.senderData(),
                     r.rule(), cmd.trigger(), evidence));
         } else if (action instanceof SenderDataChange.Discard d) {
-            apply(new SessionDiscarded(state.roomId(), state.sessionId(), d.cause(), d.code(), d.rule(), d.detail(), evidence));
+            return List.of(new SessionDiscarded(state.roomId(), state.sessionId(), d.cause(), d.code(), d.rule(),
+                    d.detail(), evidence));
         }
+        return List.of();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.keytrail.session;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -96,6 +97,35 @@ public final class SessionKeyVault {
     /** Stores the data keys of values sealed by {@link #sealUnstored}, in one statement, in the caller's transaction. */
     public void storeDataKeys(List<Sealed> sealed) {
         dataKeys.insertAll(sealed.stream().map(Sealed::dataKey).toList());
+    }
+
+    /**
+     * Seals for a chunk of imported sessions (ADR 0020), one at a time on the chunk's thread: each value is
+     * sealed at once, and the data keys of all of them are stored by {@link Batch#store}, in the same unit
+     * of work and before the events that name them commit.
+     */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** Values sealed for one chunk of new sessions, whose data keys are stored together. */
+    public final class Batch {
+        private final List<Sealed> pending = new ArrayList<>();
+
+        private Batch() {
+        }
+
+        public String seal(String secret, String aggregateId) {
+            Sealed sealed = sealUnstored(secret, aggregateId);
+            pending.add(sealed);
+            return sealed.value();
+        }
+
+        /** Stores the data keys of the values sealed since the last call, in one call to the store. */
+        public void store() {
+            storeDataKeys(List.copyOf(pending));
+            pending.clear();
+        }
     }
 
     /**

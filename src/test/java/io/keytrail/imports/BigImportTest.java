@@ -36,7 +36,7 @@ import io.keytrail.crypto.megolm.OutboundGroupSession;
  * no more than a generous allowance per session. A file database, so that the measurement is the
  * engine's memory and not an in-memory database's. The throughput is logged, never asserted.
  *
- * <p>Each session is one blocking command, so the suite imports {@value #DEFAULT_SESSIONS} (two full
+ * <p>The suite imports {@value #DEFAULT_SESSIONS} sessions (two full
  * batches and a partial one: the same path and boundaries as any bigger file). For the memory claim at
  * scale, run with {@code -Dkeytrail.bigimport.sessions=10000 -Dtest=BigImportTest}.
  */

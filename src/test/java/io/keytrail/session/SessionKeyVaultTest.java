@@ -31,6 +31,23 @@ class SessionKeyVaultTest {
     }
 
     @Test
+    void valuesSealedForABatch_openOnlyOnceTheirDataKeysAreStored_togetherInOneCall() {
+        SessionKeyVault vault = vault(oldKey);
+        SessionKeyVault.Batch batch = vault.batch();
+        String first = batch.seal("first ratchet", SESSION);
+        String second = batch.seal("second ratchet", NEIGHBOUR);
+
+        assertThat(first).startsWith("v2:").doesNotContain("first ratchet");
+        assertThatThrownBy(() -> vault.open(first, SESSION)).isInstanceOf(SessionKeyVault.SessionKeyUnavailableException.class);
+        batch.store();
+
+        assertThat(vault.open(first, SESSION)).isEqualTo("first ratchet");
+        assertThat(vault.open(second, NEIGHBOUR)).isEqualTo("second ratchet");
+        batch.store(); // nothing left to store: no second copy of a data key
+        assertThat(vault.destroyDataKeys(SESSION)).isEqualTo(1);
+    }
+
+    @Test
     void sealedValue_isV2UnderItsOwnDataKey_namesNoKey_andOpens() {
         SessionKeyVault vault = vault(oldKey);
         String sealed = vault.seal("secret ratchet", SESSION);
