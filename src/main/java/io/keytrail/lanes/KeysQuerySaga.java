@@ -7,6 +7,7 @@ import java.util.TreeSet;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.SagaLifecycle;
@@ -171,7 +172,23 @@ public class KeysQuerySaga {
         queriedAt = clock.instant();
         timeoutDeadlineId = deadlines.schedule(lane.responseTimeout(), QUERY_TIMEOUT,
                 new QueryTimeout(userId, attempts));
-        lane.request(userId, attempts);
+        String user = userId;
+        int attempt = attempts;
+        afterCommit(() -> lane.request(user, attempt));
+    }
+
+    /**
+     * The query leaves this node only once the saga state that expects its answer is committed. A unit
+     * that rolls back (its processor lost the segment's claim to another node, a conflict, a crash) is
+     * handled again, by this node or another; asking at once would ask twice for one attempt, and a user
+     * whose keys never come would be asked more than {@code max-attempts} times.
+     */
+    private static void afterCommit(Runnable action) {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unit -> action.run());
+        } else {
+            action.run();
+        }
     }
 
     private void retryOrGiveUp(KeyQueries lane, DeadlineManager deadlines, CommandGateway commands) {

@@ -15,6 +15,9 @@ import java.util.function.Supplier;
 
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.deadline.DeadlineManager;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -324,6 +327,26 @@ class KeysQuerySagaTest {
         ObjectNode json = JSON.objectNode().put("user_id", ALICE).put("device_id", deviceId);
         json.putObject("keys").put("curve25519:" + deviceId, curveKey).put("ed25519:" + deviceId, "ed-" + deviceId);
         return json;
+    }
+
+    @Test
+    void aQueryLeavesTheNode_onlyOnceTheSagaStateThatExpectsItsAnswerIsCommitted() {
+        FakeLane lane = new FakeLane();
+        DeadlineManager deadlines = org.mockito.Mockito.mock(DeadlineManager.class);
+        org.mockito.Mockito.when(deadlines.schedule(org.mockito.ArgumentMatchers.any(Duration.class),
+                org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any())).thenReturn("deadline");
+        SenderKeysWanted wanted = new SenderKeysWanted("!r:x", "s1", "@late:x", "curve-late", false);
+
+        UnitOfWork<?> rolledBack = DefaultUnitOfWork.startAndGet(null);
+        new KeysQuerySaga().on(wanted, lane, deadlines, Clock.systemUTC());
+        rolledBack.rollback();
+        assertThat(lane.requests).as("a rolled-back unit (e.g. a lost segment claim) asks nothing").isEmpty();
+
+        UnitOfWork<?> committed = DefaultUnitOfWork.startAndGet(null);
+        new KeysQuerySaga().on(wanted, lane, deadlines, Clock.systemUTC());
+        assertThat(lane.requests).as("nothing before the commit").isEmpty();
+        committed.commit();
+        assertThat(lane.requests).containsExactly("@late:x#1");
     }
 
     /** The outgoing side, recorded: "user#attempt" per request. Backoff without jitter: 2 s, 4 s, 8 s, ... */
