@@ -191,14 +191,8 @@ public class MessageIndexLedger {
     /** All claims in one transaction; false (and nothing written) when any of them was taken already. */
     private static boolean insertAll(Connection connection, Iterable<Claim> claims) throws SQLException {
         connection.setAutoCommit(false);
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (Claim claim : claims) {
-                insert.setString(1, claim.aggregateId);
-                insert.setLong(2, claim.messageIndex);
-                insert.setString(3, claim.eventId);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        try {
+            insertBatch(connection, claims);
             connection.commit();
             claims.forEach(c -> c.owner = c.eventId);
             return true;
@@ -208,6 +202,19 @@ public class MessageIndexLedger {
             return false;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /** The claims' rows as one JDBC batch, in the caller's transaction. */
+    private static void insertBatch(Connection connection, Iterable<Claim> claims) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (Claim claim : claims) {
+                insert.setString(1, claim.aggregateId);
+                insert.setLong(2, claim.messageIndex);
+                insert.setString(3, claim.eventId);
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 
@@ -230,15 +237,7 @@ public class MessageIndexLedger {
                 }
             }
             if (!free.isEmpty()) {
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (Claim claim : free) {
-                        insert.setString(1, claim.aggregateId);
-                        insert.setLong(2, claim.messageIndex);
-                        insert.setString(3, claim.eventId);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
+                insertBatch(connection, free);
             }
             connection.commit();
             holders.forEach((claim, holder) -> claim.owner = holder);
