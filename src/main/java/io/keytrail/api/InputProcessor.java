@@ -269,7 +269,7 @@ public class InputProcessor {
         try {
             policy = TrustPolicy.valueOf(policyName);
         } catch (IllegalArgumentException e) {
-            throw RefusalException.invalidInput("unknown policy " + policyName + "; expected SHOW_ALL, "
+            throw RefusalException.invalidInput("unknown policy " + Bounds.shorten(policyName) + "; expected SHOW_ALL, "
                     + "CROSS_SIGNED_OR_LEGACY, CROSS_SIGNED or VERIFIED_ONLY");
         }
         return new DecryptService.Request(text(input, "room_id"), policy, object(input, "event"));

@@ -215,6 +215,16 @@ class ApiControllerTest {
     }
 
     @Test
+    void postDecrypt_hugeUnknownPolicy_isRefusedWithAShortMessage() throws Exception {
+        Story story = knownSession();
+        String policy = "P".repeat(70_000);
+        Answer answer = post("/api/v1/decrypt", decryptBody(story, policy, story.encrypt("x"), story.eventId("x")));
+        assertThat(answer.status()).isEqualTo(400);
+        String message = answer.body().at("/error/message").textValue();
+        assertThat(message).startsWith("unknown policy PPP").hasSizeLessThan(2_000);
+    }
+
+    @Test
     void postDecrypt_bodyOfAnotherInputType_is400() throws Exception {
         Story story = new Story();
         Answer answer = post("/api/v1/decrypt", story.roomKey());
