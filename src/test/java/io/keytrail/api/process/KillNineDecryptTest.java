@@ -36,6 +36,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * answered array must still own its message index: the same ciphertext under another event id is
  * refused as a replay, naming the first event.
  */
+@ChildProcessLane
 class KillNineDecryptTest {
     private static final int ARRAYS = 24;
     private static final int EVENTS_PER_ARRAY = 20;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ChildProcessLane
 class OneStoreLifecycleTest {
     private static final int USERS_PER_ROUND = 24;
     /** Another fixed, public test key (32 bytes of 0x07). */

@@ -55,6 +55,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * processors (a cached Spring context is a third node) take part; it is dropped afterwards.
  */
 @EnabledIfEnvironmentVariable(named = "KEYTRAIL_TEST_POSTGRES_URL", matches = ".+")
+@ChildProcessLane
 class TwoNodesPostgresTest {
     private static final int SHARED_USERS = 20;
     private static final int SPLIT_USERS = 60;
