@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar keytrail.jar bench [--keys N --devices M --batch B --events K --imports I --stalled S
- * --window W --ingest-only --store DIR --quick]}: generates a realistic workload, measures this machine's Ed25519 verify rate in
+ * --window W --ingest-only --store DIR --quick --ed25519-ms MS --no-full-gc --export-rounds R]}: generates a realistic workload, measures this machine's Ed25519 verify rate in
  * the same run, and times durable ingest, decryption and import through the engine's one input entry.
  * Progress and logs go to standard error; the last line of standard output is one JSON object
  * (README.md, section "Benchmark"; docs/performance.md for what the figures mean).
@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", synopsisHeading = "usage: ",
         customSynopsis = "java -jar keytrail.jar bench [--keys N] [--devices M] [--batch B] [--events K] "
-                + "[--imports I] [--stalled S] [--window W] [--ingest-only] [--store DIR] [--quick]",
+                + "[--imports I] [--stalled S] [--window W] [--ingest-only] [--store DIR] [--quick] [--ed25519-ms MS] "
+                + "[--no-full-gc] [--export-rounds R]",
         description = {"Measures ingest, decryption and import on this machine beside its Ed25519 verify rate; "
                 + "the last line of standard output is one JSON object.",
                 "See README.md, section \"Benchmark\", and docs/performance.md."},
@@ -75,6 +76,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ingest-only", description = "only the ingest phase (no decrypt, import or stalled phase): "
             + "for a long run such as --keys 1000000")
     boolean ingestOnly;
+    @Option(names = "--ed25519-ms", paramLabel = "MS", description = "milliseconds of every Ed25519 rate sample, "
+            + "after a warm-up of a fifth of that (default 3000 before the run, 1000 after each phase, 500 around "
+            + "each window; --quick 1000, 500, 300): shorter for a smoke run, longer on a noisy machine")
+    Integer ed25519Millis;
+    @Option(names = "--no-full-gc", description = "each window reports the heap in use as it closes instead of "
+            + "forcing a full collection first (heap_after_gc_mb is then an upper bound): for a smoke run or "
+            + "many small windows, where a full collection per window costs more than the window")
+    boolean noFullGc;
+    @Option(names = "--export-rounds", paramLabel = "R", description = "PBKDF2 rounds of the generated key export "
+            + "file, whose derivation (once to write, once to import) is part of import_per_s (default 100000)")
+    Integer exportRounds;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -109,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
             // The rate is measured again after every phase: on a shared machine the load moves within a run,
             // so each phase is divided by the bound measured on either side of it.
             List<Double> rates = new ArrayList<>();
-            rates.add(Ed25519Rate.measure(quick ? 300 : 1000, quick ? 1000 : 3000));
+            rates.add(ed25519Rate(quick ? 300 : 1000, quick ? 1000 : 3000));
             BenchRun run;
             try (StallingHomeserver homeserver = StallingHomeserver.start();
                  ConfigurableApplicationContext context = CliContext.start(dir, "bench", err, settings(homeserver))) {
@@ -120,7 +132,8 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchRun.resetHeapPeak();
                 idle.await();
                 run.ingest(figures, new IngestWindows(windowSize(sizes), this::rateAroundWindow,
-                        () -> directorySizeOrZero(dir), err));
+                        () -> directorySizeOrZero(dir),
+                        noFullGc ? IngestWindows::heapInUseMb : IngestWindows::heapAfterFullGcMb, err));
                 rates.add(rateBetweenPhases());
                 if (!ingestOnly) {
                     idle.await();
@@ -164,6 +177,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchRun.Sizes sizes() {
+        if (ed25519Millis != null) {
+            positive(ed25519Millis, 0, "--ed25519-ms");
+        }
         int n = positive(keys, quick ? 500 : 20_000, "--keys");
         int b = positive(batch, 100, "--batch");
         if (b > 1000) {
@@ -171,7 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return new BenchRun.Sizes(n, positive(devices, 50, "--devices"), b,
                 positive(events, quick ? 500 : 10_000, "--events"), positive(imports, quick ? 300 : 5_000, "--imports"),
-                positive(stalled, quick ? 200 : 2_000, "--stalled"), Math.max(b, Math.min(1_000, n / 10)));
+                positive(stalled, quick ? 200 : 2_000, "--stalled"), Math.max(b, Math.min(1_000, n / 10)),
+                positive(exportRounds, BenchRun.EXPORT_ROUNDS, "--export-rounds"));
     }
 
     /** The window: {@code --window}, else 100,000 keys in a run of 200,000 or more, else a tenth of the run; whole batches. */
@@ -218,11 +235,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** A shorter sample than between phases: a long run has one per window. */
     private double rateAroundWindow() {
-        return Ed25519Rate.measure(100, quick ? 300 : 500);
+        return ed25519Rate(100, quick ? 300 : 500);
     }
 
     private double rateBetweenPhases() {
-        return Ed25519Rate.measure(100, quick ? 500 : 1000);
+        return ed25519Rate(100, quick ? 500 : 1000);
+    }
+
+    /** One Ed25519 sample: the given lengths, or {@code --ed25519-ms} (warm-up a fifth of it) when given. */
+    private double ed25519Rate(long warmUpMillis, long measureMillis) {
+        return ed25519Millis == null ? Ed25519Rate.measure(warmUpMillis, measureMillis)
+                : Ed25519Rate.measure(ed25519Millis / 5, ed25519Millis);
     }
 
     /**

@@ -22,11 +22,13 @@ import io.keytrail.api.Outcomes;
  */
 final class BenchRun {
     /** Sizes of one run. */
-    record Sizes(int keys, int devices, int batch, int events, int imports, int stalledKeys, int warmUpKeys) {
+    record Sizes(int keys, int devices, int batch, int events, int imports, int stalledKeys, int warmUpKeys,
+                 int exportRounds) {
     }
 
     /** Every {@value}-th key of the stalled phase comes from a device nobody announced: it wakes the slow lane. */
     static final int UNKNOWN_EVERY = 10;
+    /** PBKDF2 rounds of the generated key export file unless {@code --export-rounds} says otherwise. */
     static final int EXPORT_ROUNDS = 100_000;
 
     private final ObjectMapper mapper;
@@ -156,9 +158,9 @@ final class BenchRun {
         out.put("decrypt_batch_errors", errors - errorsBefore);
     }
 
-    /** One key export file of {@code imports} sessions ({@value #EXPORT_ROUNDS} PBKDF2 rounds, included in the time). */
+    /** One key export file of {@code imports} sessions ({@link Sizes#exportRounds()} PBKDF2 rounds, included in the time). */
     void importExport(ObjectNode out) {
-        JsonNode input = workload.keyExport(sizes.imports(), "bench passphrase", EXPORT_ROUNDS);
+        JsonNode input = workload.keyExport(sizes.imports(), "bench passphrase", sizes.exportRounds());
         say("import: a key export file of %d sessions", sizes.imports());
         long start = System.nanoTime();
         ObjectNode outcome = run(input);

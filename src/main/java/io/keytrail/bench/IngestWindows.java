@@ -21,6 +21,7 @@ final class IngestWindows {
     private final int size;
     private final DoubleSupplier ed25519Rate;
     private final LongSupplier storeBytes;
+    private final DoubleSupplier heapMb;
     private final PrintStream progress;
     private final List<Window> windows = new ArrayList<>();
     private final List<Double> rates = new ArrayList<>();
@@ -39,14 +40,17 @@ final class IngestWindows {
      * @param size        room keys per window
      * @param ed25519Rate samples this machine's single-thread verify rate (called before the first window and after each)
      * @param storeBytes  the store's size on disk now
+     * @param heapMb      the heap to report after each window: {@link #heapAfterFullGcMb()} unless told otherwise
      */
-    IngestWindows(int size, DoubleSupplier ed25519Rate, LongSupplier storeBytes, PrintStream progress) {
+    IngestWindows(int size, DoubleSupplier ed25519Rate, LongSupplier storeBytes, DoubleSupplier heapMb,
+                  PrintStream progress) {
         if (size < 1) {
             throw new IllegalArgumentException("a window needs at least one key");
         }
         this.size = size;
         this.ed25519Rate = ed25519Rate;
         this.storeBytes = storeBytes;
+        this.heapMb = heapMb;
         this.progress = progress;
     }
 
@@ -82,7 +86,7 @@ final class IngestWindows {
     }
 
     private void close() {
-        double heap = heapAfterGcMb();
+        double heap = heapMb.getAsDouble();
         long store = storeBytes.getAsLong();
         double rate = ed25519Rate.getAsDouble();
         rates.add(rate);
@@ -147,8 +151,16 @@ final class IngestWindows {
     }
 
     /** Heap in use after a full collection (outside the timed part): what the engine really keeps. */
-    private static double heapAfterGcMb() {
+    static double heapAfterFullGcMb() {
         System.gc();
+        return heapInUseMb();
+    }
+
+    /**
+     * Heap in use now, no collection forced ({@code bench --no-full-gc}): an upper bound of what the engine
+     * keeps, without a full collection's cost after every window (a second or more in a big heap).
+     */
+    static double heapInUseMb() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 }

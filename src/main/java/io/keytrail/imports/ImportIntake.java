@@ -14,6 +14,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.gateway.EventGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -66,12 +67,31 @@ public class ImportIntake {
 
     private final Directory directory;
     private final ImportWrites writes;
+    /** Sessions per batch and per unit of work: {@value #BATCH}, unless a test asked for fewer ({@link #withBatch}). */
+    private final int batchSize;
 
+    @Autowired
     public ImportIntake(CommandGateway gateway, Directory directory, WriteUnits units, UserLocks locks,
                         EventGateway events, NewSessions newSessions, SessionKeyVault vault) {
+        this(directory, new ImportWrites(new Commands(gateway), directory, units, locks,
+                new SessionChunks(locks, newSessions, events), vault, events), BATCH);
+    }
+
+    private ImportIntake(Directory directory, ImportWrites writes, int batchSize) {
         this.directory = directory;
-        this.writes = new ImportWrites(new Commands(gateway), directory, units, locks,
-                new SessionChunks(locks, newSessions, events), vault, events);
+        this.writes = writes;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * The same imports over the same engine, {@code batchSize} sessions per batch: a test crosses the batch
+     * boundaries with a few dozen sessions instead of a thousand. The service always uses {@value #BATCH}.
+     */
+    ImportIntake withBatch(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("a batch needs at least one session");
+        }
+        return new ImportIntake(directory, writes, batchSize);
     }
 
     /** {@code import_room_keys}: the decrypted JSON array of a key export. */
@@ -84,7 +104,7 @@ public class ImportIntake {
         int start = 0;
         for (int i = 0; i < keys.size(); i++) {
             batch.add(keys.get(i));
-            if (batch.size() == BATCH) {
+            if (batch.size() == batchSize) {
                 importElements(batch, start, run);
                 start = i + 1;
                 batch = MAPPER.createArrayNode();
@@ -118,7 +138,7 @@ public class ImportIntake {
             while (parser.nextToken() != JsonToken.END_ARRAY) {
                 batch.add((JsonNode) MAPPER.readTree(parser));
                 index++;
-                if (batch.size() == BATCH) {
+                if (batch.size() == batchSize) {
                     importElements(batch, start, run);
                     start = index;
                     batch = MAPPER.createArrayNode();
@@ -166,7 +186,7 @@ public class ImportIntake {
         } catch (InvalidBackupKeyException e) {
             throw RefusalException.invalidInput("decryption_key: " + e.getMessage());
         }
-        BackupBatches backup = BackupBatches.of(body, BATCH);
+        BackupBatches backup = BackupBatches.of(body, batchSize);
         backup.requireKeyOpens(key);
         Run run = new Run(ImportSource.KEY_BACKUP, backup.sessionCount(), progress);
         for (JsonNode batch : backup) {

@@ -28,6 +28,12 @@ class BenchCommandTest {
             "ingest_to_bound", "decrypt_to_bound", "decrypt_batch_to_bound", "import_to_bound", "disk_bytes_per_session",
             "stalled_ingest_keys_per_s", "stalled_batch_p50_ms", "stalled_batch_p99_ms");
 
+    /**
+     * Each Ed25519 sample lasts 5 ms instead of the default 0.3-1 s: seven to ten samples a run were most of
+     * this class's CPU, and nothing here asserts a rate beyond its being positive.
+     */
+    private static final String SAMPLE_MS = "5";
+
     @TempDir
     Path temp;
 
@@ -47,7 +53,8 @@ class BenchCommandTest {
         Path store = temp.resolve("store");
 
         int status = bench("--keys", "20", "--devices", "4", "--batch", "5", "--events", "10", "--imports", "5",
-                "--stalled", "10", "--quick", "--store", store.toString());
+                "--stalled", "10", "--quick", "--ed25519-ms", SAMPLE_MS, "--no-full-gc", "--export-rounds", "1000",
+                "--store", store.toString());
 
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
@@ -86,7 +93,7 @@ class BenchCommandTest {
     @Test
     void ingestOnly_skipsTheOtherPhasesAndReportsEveryWindowWithFirstAndLastFullOnes() throws Exception {
         int status = bench("--keys", "25", "--devices", "4", "--batch", "5", "--window", "12", "--ingest-only",
-                "--quick");
+                "--quick", "--ed25519-ms", SAMPLE_MS, "--no-full-gc");
 
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         JsonNode figures = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).strip());
@@ -120,6 +127,13 @@ class BenchCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch must be at most 1000")
                 .doesNotContain("starting the engine");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void zeroSampleMillis_isAUsageError() {
+        assertThat(bench("--ed25519-ms", "0")).isEqualTo(KeytrailCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--ed25519-ms must be between 1 and")
+                .doesNotContain("starting the engine");
     }
 
     @Test

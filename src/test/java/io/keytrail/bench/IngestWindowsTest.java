@@ -14,14 +14,20 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The per-window figures of a long ingest, from given batch times, Ed25519 rates and store sizes. */
+/**
+ * The per-window figures of a long ingest, from given batch times, Ed25519 rates, store sizes and heap
+ * figures (given, not measured: a real full collection per window costs a second in the suite's heap).
+ */
 class IngestWindowsTest {
     private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    /** The heap after each window: 10 MB, 20 MB, 30 MB, ... */
+    private double heap;
 
     private IngestWindows windows(int size, List<Double> rates, List<Long> stores) {
         Iterator<Double> r = rates.iterator();
         Iterator<Long> s = stores.iterator();
-        return new IngestWindows(size, r::next, s::next, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        return new IngestWindows(size, r::next, s::next, () -> heap += 10,
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -47,6 +53,9 @@ class IngestWindowsTest {
         // Bound around the first: 2 x 1000; around the last: 2 x 750. (50 / 1500) / (100 / 2000) = 0.6667.
         assertThat(out.path("ingest_last_to_first_to_bound").asDouble()).isEqualTo(0.6667);
         assertThat(out.path("ingest_windows").get(2).path("bound_per_s").asLong()).isEqualTo(1500);
+        assertThat(out.path("ingest_windows").findValuesAsText("heap_after_gc_mb")).containsExactly("10", "20", "30");
+        assertThat(out.path("heap_after_gc_mb_first_window").asLong()).isEqualTo(10);
+        assertThat(out.path("heap_after_gc_mb_last_window").asLong()).isEqualTo(30);
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("window 3: 100 keys at 50 keys/s");
     }
 
