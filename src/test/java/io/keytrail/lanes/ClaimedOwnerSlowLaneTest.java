@@ -1,7 +1,6 @@
 package io.keytrail.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
 
@@ -53,12 +52,12 @@ class ClaimedOwnerSlowLaneTest extends SlowLaneSpringTest {
         ObjectNode imported = keytrail.process(input);
 
         assertThat(imported.at("/imported/0/sender_data/UnknownDevice/legacy_session").asBoolean()).isTrue();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+        LaneAwait.within(PATIENCE).untilAsserted(() -> assertThat(
                 keytrail.session(room, megolm.sessionId()).orElseThrow().senderData())
                 .isInstanceOf(SenderData.DeviceInfo.class));
         assertThat(keytrail.session(room, megolm.sessionId()).orElseThrow().senderData().legacySession()).isTrue();
         assertThat(STUB.requestsFor(alice.userId())).hasSize(1);
-        await().atMost(PATIENCE).until(() -> jdbc.queryForList("select saga_id from association_value_entry"
+        LaneAwait.within(PATIENCE).until(() -> jdbc.queryForList("select saga_id from association_value_entry"
                 + " where association_key = ? and association_value = ?", String.class, KeysQuerySaga.USER,
                 alice.userId()).isEmpty());
     }
@@ -93,7 +92,7 @@ class ClaimedOwnerSlowLaneTest extends SlowLaneSpringTest {
         ObjectNode second = JSON.objectNode().put("type", "import_room_keys");
         second.putArray("keys").add(claimed);
         keytrail.process(second);
-        await().atMost(PATIENCE).until(() -> !STUB.requestsFor(carol.userId()).isEmpty());
+        LaneAwait.within(PATIENCE).until(() -> !STUB.requestsFor(carol.userId()).isEmpty());
 
         assertThat(STUB.requestsFor(bob.userId())).isEmpty();
     }
