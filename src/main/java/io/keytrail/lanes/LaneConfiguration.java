@@ -1,5 +1,8 @@
 package io.keytrail.lanes;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -48,19 +51,26 @@ public class LaneConfiguration {
      * per transaction and token update: with one event per batch, storing its token after every
      * {@code SessionReceived} cost the processor a quarter of its time while room keys streamed in
      * (issue 13, ADR 0017). A batch takes only the events already stored; it never waits for more.
+     *
+     * <p>While no event comes, the processor's thread waits for one up to
+     * {@code keytrail.lanes.saga-processor.event-availability-timeout} (Axon's 1 s by default) before it
+     * looks whether it should stop: a shutdown waits that long for it. New events wake it at once either way;
+     * test engines, which start and stop often, set 100 ms (ADR 0029).
      */
     @Bean
     ConfigurerModule keysQuerySagaStartsAtTail(
             @Value("${keytrail.lanes.saga-processor.auto-start:true}") boolean autoStart,
             @Value("${keytrail.cluster.saga-segments:1}") int segments,
             @Value("${keytrail.cluster.saga-threads:1}") int threads,
-            @Value("${keytrail.lanes.saga-processor.batch-size:100}") int batchSize) {
+            @Value("${keytrail.lanes.saga-processor.batch-size:100}") int batchSize,
+            @Value("${keytrail.lanes.saga-processor.event-availability-timeout:1s}") Duration eventAvailabilityTimeout) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerTrackingEventProcessorConfiguration(SAGA_PROCESSOR, c -> TrackingEventProcessorConfiguration
                         .forParallelProcessing(threads)
                         .andInitialSegmentsCount(segments)
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                         .andAutoStart(autoStart)
-                        .andBatchSize(batchSize)));
+                        .andBatchSize(batchSize)
+                        .andEventAvailabilityTimeout(eventAvailabilityTimeout.toMillis(), TimeUnit.MILLISECONDS)));
     }
 }

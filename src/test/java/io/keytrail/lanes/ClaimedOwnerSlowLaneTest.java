@@ -3,6 +3,7 @@ package io.keytrail.lanes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -85,7 +86,11 @@ class ClaimedOwnerSlowLaneTest extends SlowLaneSpringTest {
         TestAccount carol = RoomKeys.uniqueAccount("carol", "PHONE");
         ObjectNode carolKeys = KeysQueryBody.of(carol);
         ROUTES.put(carol.userId(), request -> Reply.json(carolKeys));
-        ObjectNode claimed = entry.deepCopy().put("io.keytrail.sender", carol.userId());
+        // Carol's own device and keys, so that her answer ends her saga: a claim her answer could not
+        // resolve would be retried into the tests that run after this one (they share the stub).
+        ObjectNode claimed = entry.deepCopy().put("io.keytrail.sender", carol.userId())
+                .put("sender_key", carol.device("PHONE").curve25519().toBase64());
+        claimed.putObject("sender_claimed_keys").put("ed25519", carol.device("PHONE").ed25519().publicKey().toBase64());
         OutboundGroupSession other = OutboundGroupSession.create(new SecureRandom());
         claimed.put("session_id", other.sessionId()).put("session_key", io.keytrail.crypto.megolm.InboundGroupSession
                 .fromSessionKey(other.sessionKey()).exportAt(0).toBase64());
@@ -95,5 +100,13 @@ class ClaimedOwnerSlowLaneTest extends SlowLaneSpringTest {
         LaneAwait.within(PATIENCE).until(() -> !STUB.requestsFor(carol.userId()).isEmpty());
 
         assertThat(STUB.requestsFor(bob.userId())).isEmpty();
+        LaneAwait.within(PATIENCE).until(() -> sagaIdOf(carol.userId()) == null);
+        assertThat(STUB.requestsFor(carol.userId())).hasSize(1);
+    }
+
+    private String sagaIdOf(String userId) {
+        List<String> ids = jdbc.queryForList("select saga_id from association_value_entry where association_key = ?"
+                + " and association_value = ?", String.class, KeysQuerySaga.USER, userId);
+        return ids.isEmpty() ? null : ids.get(0);
     }
 }
