@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -63,7 +64,9 @@ public class LaneConfiguration {
             @Value("${keytrail.cluster.saga-segments:1}") int segments,
             @Value("${keytrail.cluster.saga-threads:1}") int threads,
             @Value("${keytrail.lanes.saga-processor.batch-size:100}") int batchSize,
-            @Value("${keytrail.lanes.saga-processor.event-availability-timeout:1s}") Duration eventAvailabilityTimeout) {
+            @Value("${keytrail.lanes.saga-processor.event-availability-timeout:1s}") String eventAvailability) {
+        // Parsed here: a host's context need not convert strings to durations for @Value.
+        Duration eventAvailabilityTimeout = DurationStyle.detectAndParse(eventAvailability);
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerTrackingEventProcessorConfiguration(SAGA_PROCESSOR, c -> TrackingEventProcessorConfiguration
                         .forParallelProcessing(threads)

@@ -187,6 +187,8 @@ class SlowLaneIntegrationTest extends SlowLaneSpringTest {
     @Test
     void waitingSagaIsStoredWithItsState_andItsDeadlinesLiveInDbScheduler() {
         assertThat(deadlineManager).isInstanceOf(DbSchedulerDeadlineManager.class);
+        // Its events reach the saga as soon as an input commits (ADR 0029), not after the reader's fetch delay.
+        assertThat(eventStore.getClass().getName()).isEqualTo("io.keytrail.api.CommitAwareEventStore");
         // Overdue deadlines at a restart must wait for Axon's beans (else they fail and wait 5 minutes).
         assertThat(context.getBean(AbstractSchedulerStarter.class)).isInstanceOf(ContextReadyStart.class);
         TestAccount frank = RoomKeys.uniqueAccount("frank", "PHONE");
