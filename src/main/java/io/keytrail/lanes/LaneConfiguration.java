@@ -1,5 +1,8 @@
 package io.keytrail.lanes;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -8,6 +11,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -48,19 +52,28 @@ public class LaneConfiguration {
      * per transaction and token update: with one event per batch, storing its token after every
      * {@code SessionReceived} cost the processor a quarter of its time while room keys streamed in
      * (issue 13, ADR 0017). A batch takes only the events already stored; it never waits for more.
+     *
+     * <p>While no event comes, the processor's thread waits for one up to
+     * {@code keytrail.lanes.saga-processor.event-availability-timeout} (Axon's 1 s by default) before it
+     * looks whether it should stop: a shutdown waits that long for it. New events wake it at once either way;
+     * test engines, which start and stop often, set 100 ms (ADR 0029).
      */
     @Bean
     ConfigurerModule keysQuerySagaStartsAtTail(
             @Value("${keytrail.lanes.saga-processor.auto-start:true}") boolean autoStart,
             @Value("${keytrail.cluster.saga-segments:1}") int segments,
             @Value("${keytrail.cluster.saga-threads:1}") int threads,
-            @Value("${keytrail.lanes.saga-processor.batch-size:100}") int batchSize) {
+            @Value("${keytrail.lanes.saga-processor.batch-size:100}") int batchSize,
+            @Value("${keytrail.lanes.saga-processor.event-availability-timeout:1s}") String eventAvailability) {
+        // Parsed here: a host's context need not convert strings to durations for @Value.
+        Duration eventAvailabilityTimeout = DurationStyle.detectAndParse(eventAvailability);
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerTrackingEventProcessorConfiguration(SAGA_PROCESSOR, c -> TrackingEventProcessorConfiguration
                         .forParallelProcessing(threads)
                         .andInitialSegmentsCount(segments)
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                         .andAutoStart(autoStart)
-                        .andBatchSize(batchSize)));
+                        .andBatchSize(batchSize)
+                        .andEventAvailabilityTimeout(eventAvailabilityTimeout.toMillis(), TimeUnit.MILLISECONDS)));
     }
 }

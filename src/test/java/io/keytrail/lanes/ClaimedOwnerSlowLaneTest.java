@@ -1,9 +1,9 @@
 package io.keytrail.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,12 +53,12 @@ class ClaimedOwnerSlowLaneTest extends SlowLaneSpringTest {
         ObjectNode imported = keytrail.process(input);
 
         assertThat(imported.at("/imported/0/sender_data/UnknownDevice/legacy_session").asBoolean()).isTrue();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+        LaneAwait.within(PATIENCE).untilAsserted(() -> assertThat(
                 keytrail.session(room, megolm.sessionId()).orElseThrow().senderData())
                 .isInstanceOf(SenderData.DeviceInfo.class));
         assertThat(keytrail.session(room, megolm.sessionId()).orElseThrow().senderData().legacySession()).isTrue();
         assertThat(STUB.requestsFor(alice.userId())).hasSize(1);
-        await().atMost(PATIENCE).until(() -> jdbc.queryForList("select saga_id from association_value_entry"
+        LaneAwait.within(PATIENCE).until(() -> jdbc.queryForList("select saga_id from association_value_entry"
                 + " where association_key = ? and association_value = ?", String.class, KeysQuerySaga.USER,
                 alice.userId()).isEmpty());
     }
@@ -86,15 +86,27 @@ class ClaimedOwnerSlowLaneTest extends SlowLaneSpringTest {
         TestAccount carol = RoomKeys.uniqueAccount("carol", "PHONE");
         ObjectNode carolKeys = KeysQueryBody.of(carol);
         ROUTES.put(carol.userId(), request -> Reply.json(carolKeys));
-        ObjectNode claimed = entry.deepCopy().put("io.keytrail.sender", carol.userId());
+        // Carol's own device and keys, so that her answer ends her saga: a claim her answer could not
+        // resolve would be retried into the tests that run after this one (they share the stub).
+        ObjectNode claimed = entry.deepCopy().put("io.keytrail.sender", carol.userId())
+                .put("sender_key", carol.device("PHONE").curve25519().toBase64());
+        claimed.putObject("sender_claimed_keys").put("ed25519", carol.device("PHONE").ed25519().publicKey().toBase64());
         OutboundGroupSession other = OutboundGroupSession.create(new SecureRandom());
         claimed.put("session_id", other.sessionId()).put("session_key", io.keytrail.crypto.megolm.InboundGroupSession
                 .fromSessionKey(other.sessionKey()).exportAt(0).toBase64());
         ObjectNode second = JSON.objectNode().put("type", "import_room_keys");
         second.putArray("keys").add(claimed);
         keytrail.process(second);
-        await().atMost(PATIENCE).until(() -> !STUB.requestsFor(carol.userId()).isEmpty());
+        LaneAwait.within(PATIENCE).until(() -> !STUB.requestsFor(carol.userId()).isEmpty());
 
         assertThat(STUB.requestsFor(bob.userId())).isEmpty();
+        LaneAwait.within(PATIENCE).until(() -> sagaIdOf(carol.userId()) == null);
+        assertThat(STUB.requestsFor(carol.userId())).hasSize(1);
+    }
+
+    private String sagaIdOf(String userId) {
+        List<String> ids = jdbc.queryForList("select saga_id from association_value_entry where association_key = ?"
+                + " and association_value = ?", String.class, KeysQuerySaga.USER, userId);
+        return ids.isEmpty() ? null : ids.get(0);
     }
 }

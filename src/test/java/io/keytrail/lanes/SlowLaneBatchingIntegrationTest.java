@@ -1,7 +1,6 @@
 package io.keytrail.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 
@@ -51,7 +50,7 @@ class SlowLaneBatchingIntegrationTest extends SlowLaneSpringTest {
         fromHank.receiveOn(keytrail);
 
         for (RoomKeys.Prepared key : List.of(fromGina, fromHank)) {
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM,
+            LaneAwait.within(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM,
                     key.sessionId()).orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
         }
         assertThat(STUB.requestsFor(GINA.userId())).singleElement()

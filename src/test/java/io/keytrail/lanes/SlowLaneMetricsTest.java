@@ -1,7 +1,6 @@
 package io.keytrail.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,7 +55,7 @@ class SlowLaneMetricsTest extends SlowLaneSpringTest {
 
         key.receiveOn(keytrail);
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(session(key).senderData())
+        LaneAwait.within(PATIENCE).untilAsserted(() -> assertThat(session(key).senderData())
                 .isInstanceOf(SenderData.SenderUnverified.class));
         assertThat(count("keytrail.room.keys", "lane", "retry", "outcome", "SenderUnverified")).isGreaterThanOrEqualTo(retryLane + 1);
         assertThat(timed("http_error")).isGreaterThanOrEqualTo(httpErrors + 2);

@@ -1,14 +1,12 @@
 package io.keytrail.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +33,9 @@ import io.keytrail.trust.SenderData;
 
 /**
  * A restart loses nothing (ADR 0005): two runs of the whole application on one H2 file store. No input
- * is given to the second run; the persisted saga and deadlines (or the saga processor's start at the
- * tail) finish the work.
+ * is given to the second run; the persisted saga and deadlines finish the work. (The saga processor's start
+ * at the tail, once a scenario here, shares a store life with the older stores' in
+ * {@link SlowLaneOlderStoresTest}.)
  */
 class SlowLaneRestartTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -55,8 +54,8 @@ class SlowLaneRestartTest {
         })) {
             try (ConfigurableApplicationContext first = start(silent.baseUrl(), "1s")) {
                 key.receiveOn(first.getBean(Keytrail.class));
-                await().atMost(PATIENCE).until(() -> silent.requestsFor(ivy.userId()).size() == 1);
-                await().atMost(PATIENCE).until(() -> waitingSagas(first, ivy.userId()) == 1);
+                LaneAwait.within(PATIENCE).until(() -> silent.requestsFor(ivy.userId()).size() == 1);
+                LaneAwait.within(PATIENCE).until(() -> waitingSagas(first, ivy.userId()) == 1);
             } // the query is still in flight: its answer will never come
         }
         // As after a real crash, the restart comes late: every persisted deadline is overdue by then.
@@ -67,45 +66,18 @@ class SlowLaneRestartTest {
         try (StubHomeserver answering = StubHomeserver.start().respond(request -> Reply.json(ivysKeys));
              ConfigurableApplicationContext second = start(answering.baseUrl(), "3s")) {
             Keytrail keytrail = second.getBean(Keytrail.class);
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM, key.sessionId())
+            LaneAwait.within(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM, key.sessionId())
                     .orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
             assertThat(answering.requestsFor(ivy.userId())).isNotEmpty();
             // The unanswered query counts as failed: by the client's timeout if it fired before the
             // shutdown, else by the persisted response timeout after the restart.
             // (The failure is recorded asynchronously: the retry does not wait for it.)
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(second.getBean(EventStore.class)
+            LaneAwait.within(PATIENCE).untilAsserted(() -> assertThat(second.getBean(EventStore.class)
                     .readEvents(ivy.userId()).asStream()
                     .map(e -> (Object) e.getPayload()).filter(KeysQueryFailed.class::isInstance)
                     .map(e -> ((KeysQueryFailed) e).reason()))
                     .isNotEmpty().allMatch(r -> r.startsWith("no answer within") || r.startsWith("timed out")));
-            await().atMost(PATIENCE).until(() -> waitingSagas(second, ivy.userId()) == 0);
-        }
-    }
-
-    /**
-     * The saga-processor start-position trap: a saga processor that starts at the head never sees
-     * events stored before its first token. Ours starts at the tail, so sessions stored while the lane
-     * did not exist (here: no homeserver configured, and no saga token) are picked up at the next start.
-     */
-    @Test
-    void sessionsStoredBeforeTheSlowLaneExistedArePickedUpWhenItFirstStarts() throws Exception {
-        TestAccount jack = RoomKeys.uniqueAccount("jack", "PHONE");
-        RoomKeys.Prepared key = RoomKeys.fromUnknownDevice(jack, "PHONE");
-        try (ConfigurableApplicationContext withoutLane = start("", "3s")) {
-            key.receiveOn(withoutLane.getBean(Keytrail.class));
-        }
-        try (Connection db = DriverManager.getConnection(url(), "sa", "");
-             Statement sql = db.createStatement()) {
-            sql.executeUpdate("delete from token_entry where processor_name = '" + LaneConfiguration.SAGA_PROCESSOR
-                    + "'");
-        }
-
-        ObjectNode jacksKeys = KeysQueryBody.of(jack);
-        try (StubHomeserver answering = StubHomeserver.start().respond(request -> Reply.json(jacksKeys));
-             ConfigurableApplicationContext withLane = start(answering.baseUrl(), "3s")) {
-            Keytrail keytrail = withLane.getBean(Keytrail.class);
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(keytrail.session(RoomKeys.ROOM, key.sessionId())
-                    .orElseThrow().senderData()).isInstanceOf(SenderData.SenderUnverified.class));
+            LaneAwait.within(PATIENCE).until(() -> waitingSagas(second, ivy.userId()) == 0);
         }
     }
 

@@ -22,7 +22,7 @@ import io.keytrail.lanes.StubHomeserver.Reply;
  * properties of your own, or you boot another engine): profile "test" plus one stub homeserver on
  * loopback, started once for the JVM, and timings shrunk so that nothing waits on a real timer.
  * Retries come after {@value #RETRY_MILLIS} ms, 2x, 4x... without jitter, db-scheduler looks for due
- * deadlines every {@value #POLLING_MILLIS} ms, and tests wait for outcomes with Awaitility.
+ * deadlines every {@value #POLLING_MILLIS} ms, and tests wait for outcomes with {@link LaneAwait} (checked at once, then every few ms).
  *
  * <p>Each test routes its own (unique) users: {@code ROUTES.put(userId, responder)}. A request is
  * answered by the route of the first routed user it asks for; a request for nobody routed gets an empty
