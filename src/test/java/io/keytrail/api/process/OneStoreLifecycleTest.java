@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * directory; what an operator gets without configuring one), as child JVMs: crashes, a normal stop and a
  * start with the wrong sealing key, one after the other on the same store. Each scenario runs on the
  * node the previous one left running (a restart is part of each scenario anyway), and the decrypt arrays
- * are a feed of the kill round, so the store is booted three times and refused once, instead of nine
- * times in three classes (issue 8: suite time; ADR 0027); run alone, a scenario starts its own node.
+ * are a feed of the kill round (once KillNineDecryptTest, on a store of its own), so the service boots
+ * three times and is refused once, instead of six times and once in two classes (issue 8: suite time;
+ * ADR 0027); run alone, a scenario starts its own node.
  *
  * <ol>
  * <li>Design section 11: an input answered with success survives a {@code kill -9} the next instant; so do
@@ -101,7 +102,7 @@ class OneStoreLifecycleTest {
         int arrays = decrypted.stream().mapToInt(DecryptRound::answered).sum();
         int claimsLost = decrypted.stream().mapToInt(round -> round.lost().size()).sum();
         System.out.printf("kill -9 durability: seed %d, %d rounds, %d inputs acknowledged, %d lost; "
-                + "%d decrypt arrays of %d answered, %d claims lost%n", seed, rounds, acknowledged, lost, arrays,
+                + "%d decrypt arrays (of %d events) answered, %d claims lost%n", seed, rounds, acknowledged, lost, arrays,
                 DecryptRound.EVENTS_PER_ARRAY, claimsLost);
         assertThat(done).allSatisfy(round -> assertThat(round.refused()).as("inputs refused").isEmpty());
         assertThat(done).allSatisfy(round -> assertThat(round.lost()).as("acknowledged but lost (seed %d)", seed)
