@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,16 +17,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.keytrail.api.process.ServiceProcess;
+import io.keytrail.api.process.Workload;
+import io.keytrail.matrix.fixture.TestAccount;
 
 /**
  * {@link SchemaMigrationsTest} on PostgreSQL (runs when {@code KEYTRAIL_TEST_POSTGRES_URL} is set): V1
  * is exactly the schema Keytrail made there before Flyway, and a schema made then, with rows in it, is
  * adopted at V1 by a starting service without losing a row. Each test works in schemas of its own,
- * dropped afterwards.
+ * dropped afterwards. The service starts inside the test JVM and is closed at the end of its test.
  */
 @EnabledIfEnvironmentVariable(named = PostgresEventStoreTest.URL_VARIABLE, matches = ".+")
 class PostgresSchemaMigrationsTest {
@@ -83,6 +95,13 @@ class PostgresSchemaMigrationsTest {
         }
     }
 
+    /**
+     * The service is booted inside the test JVM (as {@code java -jar keytrail.jar} boots it: {@link
+     * KeytrailApplication} with the service's settings and the same arguments a child service JVM gets,
+     * web server on a free port), then closed; a child JVM proved nothing more here and cost a JVM boot
+     * (ADR 0027). Besides the history and the rows, the adopted store must work: a room key and its
+     * sender's keys are decided on it, and the boot logged no error.
+     */
     @Test
     void schemaMadeBeforeFlyway_isAdoptedByAStartingService_withEveryRowKept(@TempDir Path dir) throws Exception {
         String name = "ops_adopt_" + tag;
@@ -91,12 +110,21 @@ class PostgresSchemaMigrationsTest {
             s.execute("insert into keytrail_user_lock values ('@adopted:pg.test')");
             s.execute("insert into kt_identity (user_id, previously_verified, verified) values ('@adopted:pg.test', false, true)");
 
-            try (ServiceProcess node = ServiceProcess.start(dir, "adopting", List.of(
+            TestAccount user = Workload.users("adopt-" + tag, 1).get(0);
+            Workload.RoomKey key = Workload.roomKey(user, "!adopt:pg.test");
+            List<ILoggingEvent> logged = Collections.synchronizedList(new ArrayList<>());
+            try (ConfigurableApplicationContext service = startService(dir, logged,
                     "--spring.profiles.active=postgres", "--spring.datasource.url=" + url(name),
                     "--spring.jpa.properties.hibernate.default_schema=" + name,
-                    "--spring.datasource.username=" + user(), "--spring.datasource.password=" + password()))) {
-                assertThat(node.problems()).isEmpty();
+                    "--spring.datasource.username=" + user(), "--spring.datasource.password=" + password())) {
+                Keytrail keytrail = service.getBean(Keytrail.class);
+                keytrail.process(Workload.keys(user));
+                assertThat(keytrail.process(key.input()).toString()).as("a room key decided on the adopted store")
+                        .contains("SenderUnverified");
             }
+            assertThat(logged).as("the boot's own log (the collector saw it)").anySatisfy(event -> assertThat(
+                    event.getFormattedMessage()).startsWith("Adopted a store created before schema migrations"));
+            assertThat(problems(logged)).as("errors logged while the service started").isEmpty();
 
             List<String> adopted = new ArrayList<>(List.of("1 BASELINE store created before schema migrations"));
             adopted.addAll(SchemaMigrationsTest.AFTER_V1);
@@ -105,10 +133,61 @@ class PostgresSchemaMigrationsTest {
                 assertThat(r.next()).isTrue();
                 assertThat(r.getBoolean(1)).isTrue();
             }
-            try (ResultSet r = s.executeQuery("select count(*) from keytrail_user_lock")) {
-                r.next();
-                assertThat(r.getInt(1)).isEqualTo(1);
+            List<String> locks = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("select user_id from keytrail_user_lock")) {
+                while (r.next()) {
+                    locks.add(r.getString(1));
+                }
             }
+            // The adopted row, and the lock row of the user whose keys the started service recorded.
+            assertThat(locks).containsExactlyInAnyOrder("@adopted:pg.test", user.userId());
         }
+    }
+
+    /**
+     * Boots the service in this JVM with the settings a child service JVM gets ({@code ServiceProcess}),
+     * collecting into {@code logged} what the boot logged on the booting thread (other test classes may
+     * log at the same time). The collector is attached once Spring Boot has set logging up (an
+     * initialisation would drop it) and detached when the boot ends.
+     */
+    private static ConfigurableApplicationContext startService(Path dir, List<ILoggingEvent> logged,
+                                                               String... settings) {
+        Thread booting = Thread.currentThread();
+        AppenderBase<ILoggingEvent> collector = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (Thread.currentThread() == booting) {
+                    logged.add(event);
+                }
+            }
+        };
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--keytrail.data-dir=" + dir.toAbsolutePath(),
+                "--keytrail.session-key-encryption-key=" + ServiceProcess.SEALING_KEY,
+                "--keytrail.api.token=" + ServiceProcess.TOKEN, "--keytrail.api.admin-token=" + ServiceProcess.ADMIN_TOKEN,
+                "--spring.main.banner-mode=off", "--keytrail.homeserver.base-url="));
+        arguments.addAll(List.of(settings));
+        SpringApplication application = new SpringApplication(KeytrailApplication.class);
+        application.setRegisterShutdownHook(false);
+        application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
+            collector.setContext(root.getLoggerContext());
+            collector.start();
+            root.addAppender(collector);
+        });
+        try {
+            return application.run(arguments.toArray(String[]::new));
+        } finally {
+            root.detachAppender(collector);
+            collector.stop();
+        }
+    }
+
+    /** What a child service's log would show as a problem: an error, or an exception named or attached. */
+    private static List<String> problems(List<ILoggingEvent> logged) {
+        return logged.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.ERROR)
+                        || event.getThrowableProxy() != null || event.getFormattedMessage().contains("Exception"))
+                .map(event -> event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage())
+                .toList();
     }
 }

@@ -1,7 +1,5 @@
 package io.keytrail.api.process;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -10,10 +8,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +19,7 @@ import io.keytrail.matrix.fixture.TestAccount;
  * several clients, the node stopped (killed or terminated) after a random number of answers; then the
  * check, on a restarted node, that every acknowledged input is there.
  */
-final class IngestRound {
+final class IngestRound implements Feed {
     private static final int CLIENTS = 4;
     private final List<TestAccount> users;
     private final List<Workload.RoomKey> roomKeys = new ArrayList<>();
@@ -63,37 +57,39 @@ final class IngestRound {
 
     /** Posts every input from several clients and applies {@code stop} after a random number of answers. */
     void ingestThen(ServiceProcess node, Consumer<ServiceProcess> stop) throws InterruptedException {
-        AtomicInteger answered = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        for (int c = 0; c < CLIENTS; c++) {
-            clients.execute(() -> {
-                for (int i = next.getAndIncrement(); i < order.size(); i = next.getAndIncrement()) {
-                    Object item = order.get(i);
-                    try {
-                        HttpResponse<String> response = item instanceof Workload.RoomKey key
-                                ? node.postInput(key.input()) : node.postInput(Workload.keys((TestAccount) item));
-                        if (response.statusCode() / 100 != 2) {
-                            refused.add(response.statusCode() + " " + response.body());
-                            continue;
-                        }
-                        if (item instanceof Workload.RoomKey key) {
-                            ackedRoomKeys.add(key);
-                        } else {
-                            ackedKeys.add((TestAccount) item);
-                        }
-                    } catch (IOException e) {
-                        return; // the node is gone: this input was never acknowledged
-                    }
-                    if (answered.incrementAndGet() == stopAfter) {
-                        stop.accept(node);
-                    }
-                }
-            });
+        Feed.postThen(node, stop, new Random(), this); // one feed: nothing to interleave
+    }
+
+    @Override
+    public int size() {
+        return order.size();
+    }
+
+    @Override
+    public int clients() {
+        return CLIENTS;
+    }
+
+    @Override
+    public int stopAfter() {
+        return stopAfter;
+    }
+
+    @Override
+    public boolean post(ServiceProcess node, int index) throws IOException {
+        Object item = order.get(index);
+        HttpResponse<String> response = item instanceof Workload.RoomKey key
+                ? node.postInput(key.input()) : node.postInput(Workload.keys((TestAccount) item));
+        if (response.statusCode() / 100 != 2) {
+            refused.add(response.statusCode() + " " + response.body());
+            return false;
         }
-        clients.shutdown();
-        assertThat(clients.awaitTermination(120, TimeUnit.SECONDS)).as("clients ended").isTrue();
-        stop.accept(node); // when every input was answered before the chosen moment
+        if (item instanceof Workload.RoomKey key) {
+            ackedRoomKeys.add(key);
+        } else {
+            ackedKeys.add((TestAccount) item);
+        }
+        return true;
     }
 
     void check(ServiceProcess node) throws IOException {

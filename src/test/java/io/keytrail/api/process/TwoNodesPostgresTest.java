@@ -34,12 +34,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.api.SchemaMigrations;
 import io.keytrail.matrix.fixture.TestAccount;
 
 /**
@@ -110,16 +112,17 @@ class TwoNodesPostgresTest {
 
     @AfterEach
     void stopNodesAndDropSchema() throws SQLException {
-        nodes.forEach(ServiceProcess::close);
+        ServiceProcess.closeAll(nodes); // both shut down at once
         homeserver.stop(0);
         try (Connection c = connect(""); Statement s = c.createStatement()) {
             s.execute("drop schema if exists " + schema + " cascade");
         }
     }
 
-    private ServiceProcess startNode(String name) {
+    /** Starts a node without waiting for it to answer. */
+    private ServiceProcess launchNode(String name) {
         String url = System.getenv("KEYTRAIL_TEST_POSTGRES_URL");
-        ServiceProcess node = ServiceProcess.start(dir.resolve(name), name, List.of(
+        ServiceProcess node = ServiceProcess.launch(dir.resolve(name), name, List.of(
                 "--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 // Hibernate looks tables and sequences up in every schema unless told which one is its own.
@@ -132,7 +135,7 @@ class TwoNodesPostgresTest {
                 "--keytrail.homeserver.base-url=http://127.0.0.1:" + homeserver.getAddress().getPort(),
                 "--keytrail.retry.initial-delay=1s", "--keytrail.retry.factor=1.0", "--keytrail.retry.max-delay=1s",
                 "--keytrail.retry.jitter=0", "--keytrail.retry.max-attempts=" + ATTEMPTS,
-                "--db-scheduler.polling-interval=500ms"));
+                "--db-scheduler.polling-interval=500ms"), ServiceProcess.SEALING_KEY);
         nodes.add(node);
         return node;
     }
@@ -143,9 +146,16 @@ class TwoNodesPostgresTest {
     @Test
     void twoNodesFedOverlappingInputs_loseNothing_duplicateNothing_failNothing_andShareSagaSegments()
             throws Exception {
-        // One after the other: the first node creates the schema (Keytrail's Flyway, db/keytrail/postgresql).
-        ServiceProcess a = startNode("node-a");
-        ServiceProcess b = startNode("node-b");
+        // The first node creates the schema (Keytrail's Flyway, db/keytrail/postgresql); the second starts as
+        // soon as every migration is recorded, and boots while the first one finishes booting.
+        long booting = System.nanoTime();
+        ServiceProcess a = launchNode("node-a");
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100))
+                .until(() -> migrated(a));
+        ServiceProcess b = launchNode("node-b");
+        a.awaitReady();
+        b.awaitReady();
+        long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - booting);
         String tag = schema.substring("two_nodes_".length());
         String room = "!two-nodes-" + tag + ":durable.test";
         List<TestAccount> users = Workload.users(tag, SHARED_USERS + SPLIT_USERS);
@@ -215,22 +225,45 @@ class TwoNodesPostgresTest {
         });
         assertThat(sessionRows(room)).as("one directory row per session").isEqualTo(keys.size());
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        long checked = System.nanoTime();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(sagaSegmentOwners()).as("saga segments claimed by both nodes")
                         .hasSize(2));
         // Every retry deadline fired once: each user whose keys never came was asked exactly ATTEMPTS
         // times (not once per node), then given up once.
         // Generous: the retries run on real deadlines in two child JVMs, which a loaded 2-core machine slows a
         // lot (it once took over 60 s under a benchmark); the wait ends as soon as the condition holds.
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
                 .until(() -> abandonedUsers().containsAll(lonely.stream().map(TestAccount::userId).toList()));
+        long abandonMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checked);
         assertThat(lonely).allSatisfy(user -> assertThat(queriesPerUser.get(user.userId()))
                 .as("queries for %s", user.userId()).isEqualTo(ATTEMPTS));
         assertThat(abandonedCount()).as("one KeysQueryAbandoned per lonely user").isEqualTo(LONELY_USERS);
 
-        System.out.printf("two nodes on PostgreSQL: %d requests (%d sessions) in %d ms, 0 failed, "
-                + "%d sessions not upgraded, saga segment owners %s%n", posts.size(), keys.size(), millis,
-                notUpgraded.size(), sagaSegmentOwners());
+        System.out.printf("two nodes on PostgreSQL: booted in %d ms; %d requests (%d sessions) in %d ms, 0 failed, "
+                + "%d sessions not upgraded, saga segment owners %s; lonely users abandoned %d ms after the "
+                + "checks%n", bootMillis, posts.size(), keys.size(), millis, notUpgraded.size(), sagaSegmentOwners(),
+                abandonMillis);
+    }
+
+    /**
+     * Whether the node has recorded every migration of the classpath in the schema's history (it stops
+     * the wait when the node exits).
+     */
+    private boolean migrated(ServiceProcess node) throws IOException {
+        if (!node.isAlive()) {
+            throw new IllegalStateException("the first node exited while it migrated the schema:\n" + node.tail());
+        }
+        int scripts = new PathMatchingResourcePatternResolver()
+                .getResources("classpath*:db/keytrail/postgresql/V*__*.sql").length;
+        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from " + SchemaMigrations.HISTORY
+                     + " where success and type = 'SQL'")) {
+            rs.next();
+            return rs.getInt(1) >= scripts;
+        } catch (SQLException e) {
+            return false; // no history table yet
+        }
     }
 
     private Set<String> abandonedUsers() throws SQLException {
