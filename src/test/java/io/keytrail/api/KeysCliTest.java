@@ -64,8 +64,7 @@ class KeysCliTest {
 
     @Test
     void forgetASession_thenAnUnknownRoom_thenRotate_onAReplayedStore() {
-        Path store = dir.resolve("store");
-        assertThat(run("replay", "examples/quickstart.jsonl", "--store", store.toString()).exit()).isZero();
+        Path store = QuickstartStore.copyTo(dir.resolve("store"));
 
         Run one = run("forget", "--store", store.toString(), "--session", ROOM, SESSION, "--reason", "test erasure");
         Run unknown = run("forget", "--store", store.toString(), "--room", "!nowhere:example.org");

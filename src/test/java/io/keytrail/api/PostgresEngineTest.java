@@ -10,17 +10,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.keytrail.PostgresSpringTest;
 import io.keytrail.api.Keytrail;
 import io.keytrail.crypto.megolm.OutboundGroupSession;
 import io.keytrail.decrypt.DecryptService;
@@ -38,22 +34,7 @@ import io.keytrail.trust.TrustPolicy;
  * store. Runs only when {@code KEYTRAIL_TEST_POSTGRES_URL} is set ({@code .ci/run} sets it); fresh users
  * and rooms each run, so the database can be reused.
  */
-@SpringBootTest
-@ActiveProfiles({"test", "postgres"})
-@EnabledIfEnvironmentVariable(named = PostgresEventStoreTest.URL_VARIABLE, matches = ".+")
-class PostgresEngineTest {
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> System.getenv(PostgresEventStoreTest.URL_VARIABLE));
-        registry.add("spring.datasource.username", () -> env("KEYTRAIL_TEST_POSTGRES_USER", "keytrail"));
-        registry.add("spring.datasource.password", () -> env("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail"));
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
-
+class PostgresEngineTest extends PostgresSpringTest {
     @Autowired
     Keytrail keytrail;
     @Autowired

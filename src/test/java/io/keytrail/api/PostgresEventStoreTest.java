@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 
+import io.keytrail.PostgresSpringTest;
 import io.keytrail.api.EventStoreProbe.ProbeRecorded;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The production store: PostgreSQL through the {@code postgres} profile (ADR 0002). Runs only when
@@ -21,38 +17,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * one); {@code KEYTRAIL_TEST_POSTGRES_USER} and {@code KEYTRAIL_TEST_POSTGRES_PASSWORD} default to
  * {@code keytrail}. Every run uses fresh aggregate ids, so the database can be reused.
  */
-@SpringBootTest
-@ActiveProfiles({"test", "postgres"})
-@EnabledIfEnvironmentVariable(named = PostgresEventStoreTest.URL_VARIABLE, matches = ".+")
-class PostgresEventStoreTest {
+class PostgresEventStoreTest extends PostgresSpringTest {
 
-    static final String URL_VARIABLE = "KEYTRAIL_TEST_POSTGRES_URL";
+    /** Kept for the classes that name it. */
+    static final String URL_VARIABLE = PostgresSpringTest.URL_VARIABLE;
 
     private static final String[] PROFILES = {"test", "postgres"};
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", PostgresEventStoreTest::url);
-        registry.add("spring.datasource.username", PostgresEventStoreTest::user);
-        registry.add("spring.datasource.password", PostgresEventStoreTest::password);
-    }
-
-    private static String url() {
-        return System.getenv(URL_VARIABLE);
-    }
-
-    private static String user() {
-        return envOrDefault("KEYTRAIL_TEST_POSTGRES_USER", "keytrail");
-    }
-
-    private static String password() {
-        return envOrDefault("KEYTRAIL_TEST_POSTGRES_PASSWORD", "keytrail");
-    }
-
-    private static String envOrDefault(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
     @Autowired
     ConfigurableApplicationContext context;
@@ -96,9 +66,10 @@ class PostgresEventStoreTest {
         String probeId = UUID.randomUUID().toString();
         ProbeRecorded payload = new ProbeRecorded(probeId, "written before restart");
 
-        try (ConfigurableApplicationContext first = EventStoreProbe.startApplication(PROFILES, args)) {
-            EventStoreProbe.append(first, probeId, payload);
-        }
+        // Written by this class's engine and committed on the server (the store is the database, not the
+        // process: unlike H2's file, nothing is left to flush when the writer stops), then read by an
+        // application started afterwards, which has nothing in memory from the first.
+        EventStoreProbe.append(context, probeId, payload);
         try (ConfigurableApplicationContext second = EventStoreProbe.startApplication(PROFILES, args)) {
             EventStoreProbe.assertSingleProbeEvent(EventStoreProbe.read(second, probeId), probeId, payload);
         }
