@@ -72,18 +72,8 @@ final class DecryptRound implements Feed {
     }
 
     @Override
-    public int size() {
-        return ARRAYS;
-    }
-
-    @Override
-    public int clients() {
-        return CLIENTS;
-    }
-
-    @Override
-    public int stopAfter() {
-        return stopAfter;
+    public Shape shape() {
+        return new Shape(ARRAYS, CLIENTS, stopAfter);
     }
 
     @Override

@@ -21,17 +21,17 @@ import java.util.function.Consumer;
  * had its chosen number of answers.
  */
 interface Feed {
-    /** How many inputs the feed has. */
-    int size();
+    /**
+     * The feed's size: how many inputs it has, how many clients it adds to the ones that post, and the
+     * number of its answers after which the node may be stopped.
+     */
+    record Shape(int size, int clients, int stopAfter) {
+    }
 
-    /** How many clients this feed adds to the ones that post. */
-    int clients();
-
-    /** The number of answers of this feed after which the node may be stopped. */
-    int stopAfter();
+    Shape shape();
 
     /**
-     * Posts input {@code index}: true when the answer counts toward {@link #stopAfter()}, false when it
+     * Posts input {@code index}: true when the answer counts toward {@link Shape#stopAfter()}, false when it
      * does not (a refusal or a reply cut off by the stop, which the feed records as it sees fit); an
      * {@link IOException} when the node is gone.
      */
@@ -39,7 +39,7 @@ interface Feed {
 
     /**
      * Posts every input of every feed from all their clients, the feeds' inputs interleaved at random (each
-     * feed in its own order), and applies {@code stop} once, when each feed has had {@link #stopAfter()}
+     * feed in its own order), and applies {@code stop} once, when each feed has had {@link Shape#stopAfter()}
      * answers or has no input left to post; then once more when every client ended (for a run in which
      * every input was answered before the chosen moment). Interleaved, the feeds progress together, so
      * the stop finds inputs of each of them in flight: run one after the other, the faster feed would
@@ -51,9 +51,10 @@ interface Feed {
         int[] left = new int[feeds.length];
         int[] last = new int[feeds.length];
         int threads = 0;
+        Shape[] shapes = Arrays.stream(feeds).map(Feed::shape).toArray(Shape[]::new);
         for (int f = 0; f < feeds.length; f++) {
-            left[f] = feeds[f].size();
-            threads += feeds[f].clients();
+            left[f] = shapes[f].size();
+            threads += shapes[f].clients();
         }
         for (int total = Arrays.stream(left).sum(); total > 0; total--) {
             int pick = random.nextInt(total);
@@ -61,7 +62,7 @@ interface Feed {
             while (pick >= left[f]) {
                 pick -= left[f++];
             }
-            order.add(new int[] {f, feeds[f].size() - left[f]--});
+            order.add(new int[] {f, shapes[f].size() - left[f]--});
             last[f] = order.size() - 1;
         }
         AtomicInteger next = new AtomicInteger();
@@ -69,7 +70,7 @@ interface Feed {
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stopWhenDue = () -> {
             for (int f = 0; f < feeds.length; f++) {
-                if (answered.get(f) < feeds[f].stopAfter() && next.get() <= last[f]) {
+                if (answered.get(f) < shapes[f].stopAfter() && next.get() <= last[f]) {
                     return;
                 }
             }

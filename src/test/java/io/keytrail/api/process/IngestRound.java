@@ -61,18 +61,8 @@ final class IngestRound implements Feed {
     }
 
     @Override
-    public int size() {
-        return order.size();
-    }
-
-    @Override
-    public int clients() {
-        return CLIENTS;
-    }
-
-    @Override
-    public int stopAfter() {
-        return stopAfter;
+    public Shape shape() {
+        return new Shape(order.size(), CLIENTS, stopAfter);
     }
 
     @Override
