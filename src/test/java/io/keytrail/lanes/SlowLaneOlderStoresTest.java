@@ -16,8 +16,6 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -25,7 +23,6 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keytrail.api.Keytrail;
-import io.keytrail.api.KeytrailApplication;
 import io.keytrail.lanes.StubHomeserver.Reply;
 import io.keytrail.matrix.fixture.KeysQueryBody;
 import io.keytrail.matrix.fixture.TestAccount;
@@ -185,21 +182,10 @@ class SlowLaneOlderStoresTest {
     }
 
     private ConfigurableApplicationContext start(String homeserver) {
-        return new SpringApplicationBuilder(KeytrailApplication.class)
-                .web(WebApplicationType.NONE)
-                .profiles("test")
-                .run("--spring.datasource.url=" + url(),
-                        "--keytrail.data-dir=" + store.toAbsolutePath(),
-                        "--keytrail.session-key-encryption-key=" + RoomKeys.SEALING_KEY,
-                        "--keytrail.homeserver.base-url=" + homeserver,
-                        "--keytrail.homeserver.connect-timeout=200ms", // loopback
-                        "--keytrail.homeserver.read-timeout=3s",
-                        "--keytrail.retry.initial-delay=100ms",
-                        "--keytrail.retry.jitter=0",
-                        "--db-scheduler.polling-interval=25ms");
+        return FileStoreEngine.start(store, homeserver, "3s");
     }
 
     private String url() {
-        return "jdbc:h2:file:" + store.resolve("keytrail").toAbsolutePath();
+        return FileStoreEngine.url(store);
     }
 }

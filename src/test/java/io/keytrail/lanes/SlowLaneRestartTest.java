@@ -18,12 +18,9 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.keytrail.api.KeytrailApplication;
 import io.keytrail.api.Keytrail;
 import io.keytrail.identity.IdentityEvents.KeysQueryFailed;
 import io.keytrail.lanes.StubHomeserver.Reply;
@@ -90,24 +87,11 @@ class SlowLaneRestartTest {
     }
 
     private ConfigurableApplicationContext start(String homeserver, String readTimeout) {
-        return new SpringApplicationBuilder(KeytrailApplication.class)
-                .web(WebApplicationType.NONE)
-                .profiles("test")
-                .run("--spring.datasource.url=" + url(),
-                        "--keytrail.data-dir=" + store.toAbsolutePath(),
-                        "--keytrail.session-key-encryption-key=" + RoomKeys.SEALING_KEY,
-                        "--keytrail.homeserver.base-url=" + homeserver,
-                        "--keytrail.homeserver.connect-timeout=200ms", // loopback
-                        "--keytrail.homeserver.read-timeout=" + readTimeout,
-                        // Not shorter: at 20 ms a busy run once lost the timed-out attempt's failure record
-                        // (RecordKeysQueryFailure met NoHandlerForCommandException around the restart).
-                        "--keytrail.retry.initial-delay=100ms",
-                        "--keytrail.retry.jitter=0",
-                        "--db-scheduler.polling-interval=25ms");
+        return FileStoreEngine.start(store, homeserver, readTimeout);
     }
 
     private String url() {
-        return "jdbc:h2:file:" + store.resolve("keytrail").toAbsolutePath();
+        return FileStoreEngine.url(store);
     }
 
     private static int waitingSagas(ConfigurableApplicationContext context, String userId) {
