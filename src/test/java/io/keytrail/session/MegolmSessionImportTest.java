@@ -49,8 +49,7 @@ class MegolmSessionImportTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(MegolmSession.class);
-        fixture.registerInjectableResource(vault);
+        fixture = SessionFixtures.aggregate(vault);
     }
 
     @Test

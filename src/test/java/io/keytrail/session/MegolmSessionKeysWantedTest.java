@@ -41,8 +41,7 @@ class MegolmSessionKeysWantedTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(MegolmSession.class);
-        fixture.registerInjectableResource(vault);
+        fixture = SessionFixtures.aggregate(vault);
     }
 
     @Test

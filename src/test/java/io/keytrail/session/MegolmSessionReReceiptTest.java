@@ -46,8 +46,7 @@ class MegolmSessionReReceiptTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(MegolmSession.class);
-        fixture.registerInjectableResource(vault);
+        fixture = SessionFixtures.aggregate(vault);
     }
 
     private SessionReceived heldAt(long index, SenderData data) {

@@ -49,8 +49,7 @@ class MegolmSessionRedecisionTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(MegolmSession.class);
-        fixture.registerInjectableResource(vault);
+        fixture = SessionFixtures.aggregate(vault);
     }
 
     private SessionReceived receivedAs(SenderData data) {

@@ -41,8 +41,7 @@ class MegolmSessionTaintedDeviceTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(MegolmSession.class);
-        fixture.registerInjectableResource(vault);
+        fixture = SessionFixtures.aggregate(vault);
     }
 
     private SessionReceived heldAs(SenderData data) {

@@ -45,8 +45,7 @@ class MegolmSessionTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(MegolmSession.class);
-        fixture.registerInjectableResource(vault);
+        fixture = SessionFixtures.aggregate(vault);
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
+import org.axonframework.test.aggregate.AggregateTestFixture;
+
 import org.axonframework.test.matchers.Matchers;
 import org.hamcrest.CustomTypeSafeMatcher;
 import org.hamcrest.Matcher;
@@ -42,6 +44,13 @@ final class SessionFixtures {
     static final TestAccount ALICE_RESET = ALICE.withNewIdentity("reset");
 
     private SessionFixtures() {
+    }
+
+    /** The aggregate's given/when/then fixture, with the vault its handlers seal session keys with. */
+    static AggregateTestFixture<MegolmSession> aggregate(SessionKeyVault vault) {
+        AggregateTestFixture<MegolmSession> fixture = new AggregateTestFixture<>(MegolmSession.class);
+        fixture.registerInjectableResource(vault);
+        return fixture;
     }
 
     static SessionKeyVault vault() {
