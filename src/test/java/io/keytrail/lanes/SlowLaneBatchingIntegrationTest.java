@@ -32,7 +32,9 @@ class SlowLaneBatchingIntegrationTest extends SlowLaneSpringTest {
     @DynamicPropertySource
     static void batches(DynamicPropertyRegistry registry) {
         registry.add("keytrail.batch.max-users", () -> "2");
-        registry.add("keytrail.batch.window", () -> "10s");
+        // Far longer than PATIENCE: a lane that waited for the window with a full batch would leave both
+        // sessions unresolved when the awaits below give up, so the test would fail.
+        registry.add("keytrail.batch.window", () -> "10m");
     }
 
     @Autowired
