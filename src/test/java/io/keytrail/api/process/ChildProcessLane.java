@@ -20,7 +20,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p>A class in this lane must not touch the test JVM's global state that the other classes use:
  * {@code System.out}/{@code System.err}, system properties, the logging configuration, a Spring context
- * of the shared test engines, or a fixed port.
+ * of the shared test engines, or a fixed port. It prints through {@link SuiteConsole}, never to
+ * {@code System.out}, which a tool test may have swapped at that moment.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

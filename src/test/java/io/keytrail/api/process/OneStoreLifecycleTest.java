@@ -102,7 +102,7 @@ class OneStoreLifecycleTest {
         int lost = done.stream().mapToInt(round -> round.lost().size()).sum();
         int arrays = decrypted.stream().mapToInt(DecryptRound::answered).sum();
         int claimsLost = decrypted.stream().mapToInt(round -> round.lost().size()).sum();
-        System.out.printf("kill -9 durability: seed %d, %d rounds, %d inputs acknowledged, %d lost; "
+        SuiteConsole.printf("kill -9 durability: seed %d, %d rounds, %d inputs acknowledged, %d lost; "
                 + "%d decrypt arrays (of %d events) answered, %d claims lost%n", seed, rounds, acknowledged, lost, arrays,
                 DecryptRound.EVENTS_PER_ARRAY, claimsLost);
         assertThat(done).allSatisfy(round -> assertThat(round.refused()).as("inputs refused").isEmpty());
@@ -135,7 +135,7 @@ class OneStoreLifecycleTest {
         }
         round.check(restart());
 
-        System.out.printf("graceful stop: %d acknowledged, %d lost, answers other than 2xx: %s%n",
+        SuiteConsole.printf("graceful stop: %d acknowledged, %d lost, answers other than 2xx: %s%n",
                 round.acknowledged(), round.lost().size(), round.refused());
         assertThat(round.refused()).as("answers other than 2xx during the stop (seed %d)", seed).isEmpty();
         assertThat(round.lost()).as("acknowledged but lost (seed %d)", seed).isEmpty();

@@ -240,7 +240,7 @@ class TwoNodesPostgresTest {
                 .as("queries for %s", user.userId()).isEqualTo(ATTEMPTS));
         assertThat(abandonedCount()).as("one KeysQueryAbandoned per lonely user").isEqualTo(LONELY_USERS);
 
-        System.out.printf("two nodes on PostgreSQL: booted in %d ms; %d requests (%d sessions) in %d ms, 0 failed, "
+        SuiteConsole.printf("two nodes on PostgreSQL: booted in %d ms; %d requests (%d sessions) in %d ms, 0 failed, "
                 + "%d sessions not upgraded, saga segment owners %s; lonely users abandoned %d ms after the "
                 + "checks%n", bootMillis, posts.size(), keys.size(), millis, notUpgraded.size(), sagaSegmentOwners(),
                 abandonMillis);
