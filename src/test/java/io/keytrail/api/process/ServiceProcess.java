@@ -40,6 +40,16 @@ public final class ServiceProcess implements AutoCloseable {
     public static final String SEALING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STARTUP = Duration.ofSeconds(150);
+    /**
+     * The child runs at a lower CPU priority than the test JVM (ADR 0031). The suite's other classes, on
+     * the test JVM's own thread, are the longest path of the build; the children only have to be done
+     * by the time it ends. At equal priority, a child's boot took CPU from that path while, at the end,
+     * a core idled; niced, the children take what the test JVM leaves. Nothing the tests assert depends
+     * on how fast a child runs (they wait for answers, with generous limits). Without {@code nice}
+     * (not a POSIX system) the child runs at normal priority.
+     */
+    private static final List<String> NICE = Files.isExecutable(Path.of("/usr/bin/nice"))
+            ? List.of("/usr/bin/nice", "-n", "10") : List.of();
 
     private final Process process;
     private final int port;
@@ -67,7 +77,8 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(dataDir);
             int port = freePort();
             Path log = dataDir.resolve(name + ".log");
-            List<String> command = new ArrayList<>(List.of(
+            List<String> command = new ArrayList<>(NICE);
+            command.addAll(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", serviceClasspath(), KeytrailApplication.class.getName(),
