@@ -2,6 +2,7 @@ package io.keytrail.api;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -56,6 +57,8 @@ public class SchemaMigrations {
     static final String ADOPTED_BEFORE_FLYWAY = "store created before schema migrations";
     static final String ADOPTED_FROM_SHARED = "adopted from " + SHARED_HISTORY;
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
+    /** The first key of the migration's PostgreSQL advisory lock (the second is the schema's hash): "KTSM". */
+    private static final int ADVISORY_LOCK_CLASS = 0x4b54534d;
 
     /** The store is migrated once this bean exists; everything that reads the store waits for it. */
     public static final class Migrated {
@@ -91,10 +94,6 @@ public class SchemaMigrations {
      * it has no history of its own yet.
      */
     static void migrate(DataSource dataSource, String target) {
-        String vendor;
-        boolean hasHistory;
-        boolean hasSharedHistory;
-        boolean isStore;
         Connection opened;
         try {
             opened = dataSource.getConnection();
@@ -104,13 +103,51 @@ public class SchemaMigrations {
             throw new CannotGetJdbcConnectionException("cannot open the store to migrate its schema", e);
         }
         try (Connection connection = opened) {
-            vendor = vendor(connection);
-            hasHistory = hasTable(connection, HISTORY);
-            hasSharedHistory = hasTable(connection, SHARED_HISTORY);
-            isStore = hasTable(connection, STORE_MARKER);
+            String vendor = vendor(connection);
+            boolean locked = lock(connection, vendor);
+            try {
+                migrate(dataSource, connection, vendor, target);
+            } finally {
+                if (locked) {
+                    unlock(connection);
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot inspect the store's schema before migrating it", e);
         }
+    }
+
+    /**
+     * Several nodes may start at once on one PostgreSQL schema. Flyway locks each of its own steps, but
+     * not our look at the schema before them: a node could see the tables that another node's V1 had
+     * just made, without a history yet, take the schema for a store made before Flyway (or for a host's),
+     * and fail to baseline it. So the look and the migration happen under one session-level advisory lock
+     * per schema, on a connection of its own that is held until the end (a node needs one more pooled
+     * connection while it starts). H2 needs none: one process at a time opens a file store.
+     */
+    private static boolean lock(Connection connection, String vendor) throws SQLException {
+        if (!"postgresql".equals(vendor)) {
+            return false;
+        }
+        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_lock(?, hashtext(current_schema()))")) {
+            lock.setInt(1, ADVISORY_LOCK_CLASS);
+            lock.execute();
+        }
+        return true;
+    }
+
+    private static void unlock(Connection connection) throws SQLException {
+        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(current_schema()))")) {
+            unlock.setInt(1, ADVISORY_LOCK_CLASS);
+            unlock.execute();
+        }
+    }
+
+    private static void migrate(DataSource dataSource, Connection connection, String vendor, String target)
+            throws SQLException {
+        boolean hasHistory = hasTable(connection, HISTORY);
+        boolean hasSharedHistory = hasTable(connection, SHARED_HISTORY);
+        boolean isStore = hasTable(connection, STORE_MARKER);
         if (!hasHistory) {
             Optional<MigrationVersion> recorded = hasSharedHistory ? versionInSharedHistory(dataSource, vendor)
                     : Optional.empty();

@@ -12,6 +12,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +99,43 @@ class PostgresSchemaMigrationsTest {
                     .contains("table domain_event_entry", "table token_entry", "table scheduled_tasks", "table kt_session")
                     .containsExactlyElementsOf(SchemaSnapshot.of(previous, "ops_previous_" + tag));
             assertThat(SchemaMigrationsTest.history(migrated)).containsExactly("1 SQL baseline");
+        }
+    }
+
+    /**
+     * Two nodes started at the same moment on an empty schema (a deployment of several nodes on one new
+     * PostgreSQL): each inspects the schema, then migrates it. Without a lock around both steps, the slower
+     * node could see Keytrail's tables made by the faster one but no history yet, take the schema for a
+     * store made before Flyway, and fail to baseline it. Each round starts both on a fresh schema at
+     * once; every migration must succeed and the history must list each version once.
+     */
+    @Test
+    void twoNodesMigratingOneEmptySchemaAtOnce_bothSucceed_andEachVersionRunsOnce() throws Exception {
+        List<String> expected = new ArrayList<>(List.of("1 SQL baseline"));
+        expected.addAll(SchemaMigrationsTest.AFTER_V1);
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 6; round++) {
+                String name = "ops_race_" + round + "_" + tag;
+                try (Connection c = schema(name)) {
+                    CyclicBarrier together = new CyclicBarrier(2);
+                    List<Future<?>> migrations = new ArrayList<>();
+                    for (int node = 0; node < 2; node++) {
+                        DataSource dataSource = SchemaMigrationsTest.dataSource(url(name), user(), password());
+                        migrations.add(nodes.submit(() -> {
+                            together.await(30, TimeUnit.SECONDS);
+                            SchemaMigrations.migrate(dataSource, null);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> migration : migrations) {
+                        migration.get(120, TimeUnit.SECONDS); // a failed migration is its ExecutionException
+                    }
+                    assertThat(SchemaMigrationsTest.history(c)).as("round %d", round).isEqualTo(expected);
+                }
+            }
+        } finally {
+            nodes.shutdownNow();
         }
     }
 
