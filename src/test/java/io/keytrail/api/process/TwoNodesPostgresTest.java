@@ -34,14 +34,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.keytrail.api.SchemaMigrations;
 import io.keytrail.matrix.fixture.TestAccount;
 
 /**
@@ -51,7 +49,8 @@ import io.keytrail.matrix.fixture.TestAccount;
  * nodes are retried), every session exists once with one history and is upgraded (the per-user lock is
  * shared through the database), the key-query saga's segments are claimed by both nodes, and each
  * retry deadline of the slow lane fires once (a user whose keys never come is asked exactly
- * {@code max-attempts} times, then given up once).
+ * {@code max-attempts} times, then given up once). They start at the same moment on the empty schema:
+ * one migrates it while the other waits on the migration lock.
  *
  * <p>The nodes get a schema of their own in the CI database, so that no other test's tables or
  * processors (a cached Spring context is a third node) take part; it is dropped afterwards.
@@ -146,12 +145,11 @@ class TwoNodesPostgresTest {
     @Test
     void twoNodesFedOverlappingInputs_loseNothing_duplicateNothing_failNothing_andShareSagaSegments()
             throws Exception {
-        // The first node creates the schema (Keytrail's Flyway, db/keytrail/postgresql); the second starts as
-        // soon as every migration is recorded, and boots while the first one finishes booting.
+        // Both nodes start at once on the empty schema, as an operator starts a deployment: one of them
+        // migrates it (Keytrail's Flyway, db/keytrail/postgresql) while the other waits on the migration lock
+        // (SchemaMigrations), then finds it done.
         long booting = System.nanoTime();
         ServiceProcess a = launchNode("node-a");
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100))
-                .until(() -> migrated(a));
         ServiceProcess b = launchNode("node-b");
         a.awaitReady();
         b.awaitReady();
@@ -244,26 +242,6 @@ class TwoNodesPostgresTest {
                 + "%d sessions not upgraded, saga segment owners %s; lonely users abandoned %d ms after the "
                 + "checks%n", bootMillis, posts.size(), keys.size(), millis, notUpgraded.size(), sagaSegmentOwners(),
                 abandonMillis);
-    }
-
-    /**
-     * Whether the node has recorded every migration of the classpath in the schema's history (it stops
-     * the wait when the node exits).
-     */
-    private boolean migrated(ServiceProcess node) throws IOException {
-        if (!node.isAlive()) {
-            throw new IllegalStateException("the first node exited while it migrated the schema:\n" + node.tail());
-        }
-        int scripts = new PathMatchingResourcePatternResolver()
-                .getResources("classpath*:db/keytrail/postgresql/V*__*.sql").length;
-        try (Connection c = connect("currentSchema=" + schema); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*) from " + SchemaMigrations.HISTORY
-                     + " where success and type = 'SQL'")) {
-            rs.next();
-            return rs.getInt(1) >= scripts;
-        } catch (SQLException e) {
-            return false; // no history table yet
-        }
     }
 
     private Set<String> abandonedUsers() throws SQLException {
