@@ -129,7 +129,8 @@ public class SchemaMigrations {
         if (!"postgresql".equals(vendor)) {
             return false;
         }
-        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_lock(?, hashtext(current_schema()))")) {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "select pg_advisory_lock(?, hashtext(current_schema()))")) {
             lock.setInt(1, ADVISORY_LOCK_CLASS);
             lock.execute();
         }
@@ -137,7 +138,8 @@ public class SchemaMigrations {
     }
 
     private static void unlock(Connection connection) throws SQLException {
-        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(current_schema()))")) {
+        try (PreparedStatement unlock = connection.prepareStatement(
+                "select pg_advisory_unlock(?, hashtext(current_schema()))")) {
             unlock.setInt(1, ADVISORY_LOCK_CLASS);
             unlock.execute();
         }
