@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.EntityManagerFactoryBuilderCustomizer;
+import org.springframework.boot.autoconfigure.orm.jpa.EntityManagerFactoryDependsOnPostProcessor;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -102,6 +103,15 @@ public class KeytrailAutoConfiguration {
         @Bean
         EntityManagerFactoryBuilderCustomizer keytrailPersistenceUnit() {
             return builder -> builder.setPersistenceUnitPostProcessors(KeytrailAutoConfiguration::addKeytrailTypes);
+        }
+
+        /**
+         * The entity manager factory (Keytrail's or the host's) waits for {@link SealingKeyCheck}: a node
+         * whose sealing keys cannot open the store is refused before JPA and Axon start (ADR 0033).
+         */
+        @Bean
+        static EntityManagerFactoryDependsOnPostProcessor keytrailSealingKeyCheckFirst() {
+            return new EntityManagerFactoryDependsOnPostProcessor(SealingKeyCheck.class);
         }
     }
 

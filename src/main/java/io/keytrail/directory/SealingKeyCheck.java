@@ -3,7 +3,7 @@ package io.keytrail.directory;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -13,7 +13,9 @@ import io.keytrail.session.SessionKeyVault;
 /**
  * Refuses to start a node that could not open some of the store's session keys (issue 9: a node with
  * its own generated key answered re-deliveries and decryptions with 500s; issue 10: check every key in
- * use, not only the newest). Runs before the web server opens. Every sealing key id still needed is
+ * use, not only the newest). Runs as soon as the store is migrated and the vault exists: the entity
+ * manager factory waits for it ({@code KeytrailAutoConfiguration}), so a refused node stops before JPA,
+ * Axon and the web server start, not after a whole boot (ADR 0033). Every sealing key id still needed is
  * read: those that wrap the data keys (distinct over an index of the data-key table) and those of
  * sessions still in the older v1 form (a scan of the session read model that only looks at v1 values;
  * after {@code audit rotate-key} there are none). Only key ids (hash prefixes) are named, never a key.
@@ -21,7 +23,7 @@ import io.keytrail.session.SessionKeyVault;
  * an old key on purpose.
  */
 @Component
-public class SealingKeyCheck implements SmartInitializingSingleton {
+public class SealingKeyCheck implements InitializingBean {
     private final JdbcTemplate jdbc;
     private final SessionKeyVault vault;
     private final boolean enabled;
@@ -34,7 +36,7 @@ public class SealingKeyCheck implements SmartInitializingSingleton {
     }
 
     @Override
-    public void afterSingletonsInstantiated() {
+    public void afterPropertiesSet() {
         if (!enabled) {
             return;
         }
